@@ -1,0 +1,1 @@
+"""Static fact-check site generator: claims.yaml → validated records → Markdown pages."""

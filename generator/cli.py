@@ -1,0 +1,35 @@
+"""The command line: thin commands over the loader and the page renderer."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator.load import CatalogError, load_catalog
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="validate a claims file")
+    check.add_argument("path", nargs="?", default="claims.yaml", type=Path)
+    arguments = parser.parse_args(argv)
+    try:
+        if arguments.command == "check":
+            return run_check(arguments.path)
+    except CatalogError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        count = len(error.problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written", file=sys.stderr)
+        return 1
+    return 2
+
+
+def run_check(path: Path) -> int:
+    """Validate `path` and say what it holds."""
+    catalog = load_catalog(path)
+    print(f"{path}: {len(catalog.claims)} claims, {len(catalog.sources)} sources: no problems")
+    return 0

@@ -1,0 +1,278 @@
+"""The records of claims.yaml, schema version 1: types, required fields and allowed values."""
+
+from __future__ import annotations
+
+import re
+import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+WIKIPEDIA_PATTERN = re.compile(r"https://[a-z-]+\.(?:m\.)?wikipedia\.org/wiki/[^\s?#]+")
+SHORT_CLAIM_LIMIT = 75
+
+# Generated pages live beside the records' own pages: a record must not take their names.
+RESERVED_IDS = frozenset({"index", "all", "by-verdict", "by-claimant", "search", "feed", "assets"})
+
+
+def _check_slug(value: str) -> str:
+    if not SLUG_PATTERN.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a valid id: use lowercase letters, digits and single hyphens, "
+            "like 'nis-1500-arrived'"
+        )
+    if value in RESERVED_IDS:
+        raise ValueError(f"{value!r} is reserved for a generated page; choose another id")
+    return value
+
+
+def _check_url(value: str) -> str:
+    # Checked as written: a leading space or an upper-case scheme is refused, not repaired.
+    if not re.fullmatch(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", value):
+        raise ValueError(
+            f"{value!r} is not an absolute http or https URL; write it like https://example.org/page"
+        )
+    return value
+
+
+def _check_wikipedia(value: str) -> str:
+    _check_url(value)
+    if not WIKIPEDIA_PATTERN.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a Wikipedia article URL; same_as takes only links like "
+            "https://en.wikipedia.org/wiki/Dmitry_Peskov"
+        )
+    return value
+
+
+def _check_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _check_short(value: str) -> str:
+    if len(value) > SHORT_CLAIM_LIMIT:
+        raise ValueError(
+            f"is {len(value)} characters long; shorten it to at most {SHORT_CLAIM_LIMIT}"
+        )
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_check_slug)]
+Url = Annotated[str, AfterValidator(_check_url)]
+WikipediaUrl = Annotated[str, AfterValidator(_check_wikipedia)]
+Text = Annotated[str, AfterValidator(_check_text)]
+
+SourceKind = Literal[
+    "seed-article",
+    "news-report",
+    "wire-report",
+    "official-statement",
+    "government-report",
+    "press-conference",
+    "interview",
+    "video",
+    "satellite-imagery",
+    "analysis",
+    "other",
+]
+
+ClaimantKind = Literal[
+    "government",
+    "head-of-state",
+    "intelligence-agency",
+    "military",
+    "spokesperson",
+    "official",
+    "media",
+    "analyst",
+    "international-body",
+    "unattributed",
+]
+
+Stance = Literal["supports", "contradicts", "context"]
+
+
+class Record(BaseModel):
+    """Shared settings: every field typed, no coercion, no unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Publisher(Record):
+    """The organisation that publishes the fact checks."""
+
+    name: Text
+    """Name shown as the author of every review."""
+    url: Url
+    """Home page of the organisation."""
+
+
+class Rating(Record):
+    """One step of the verdict scale. The list order is the scale, best first."""
+
+    id: Slug
+    """Identifier that claims use in `rating:`."""
+    label: Text
+    """Verdict as readers see it, for example "Partly confirmed"."""
+    value: int = Field(ge=1, le=100)
+    """Number for structured data: the best rating has the highest value, the worst at least 1."""
+    definition: Text
+    """One paragraph: when this verdict applies."""
+
+
+class Qualifier(Record):
+    """A reusable verification note, shown as a badge next to the verdict."""
+
+    id: Slug
+    """Identifier that claims use in `qualifiers:`."""
+    label: Text
+    """Badge text, for example "Video not independently verified"."""
+    definition: Text
+    """When the note applies and what it tells a reader."""
+
+
+class Confidence(Record):
+    """How sure the site is of its own assessment, kept apart from the verdict."""
+
+    id: Slug
+    """Identifier that claims use in `confidence:`."""
+    label: Text
+    """Level as readers see it, for example "High"."""
+    definition: Text
+    """What the level means in terms of the evidence behind the assessment."""
+
+
+class Source(Record):
+    """A document cited by claims, either on the web or as a seed article in `seeds/`."""
+
+    id: Slug
+    """Identifier that appearances and evidence use in `source:`."""
+    title: Text
+    """Headline or title of the document."""
+    publisher: Text | None = None
+    """Outlet or body that published it; leave out when the document names none."""
+    original_publisher: Text | None = None
+    """For a syndicated copy: the outlet whose text the page carries (AFP, Reuters, ...)."""
+    date: datetime.date | None = None
+    """Publication date, when known."""
+    url: Url | None = None
+    """Where the document can be read: http or https only."""
+    archive_url: Url | None = None
+    """An archived copy of `url`."""
+    kind: SourceKind
+    """What sort of document it is."""
+    seed: str | None = None
+    """For a seed article: its file under `seeds/`, for example `seeds/000_99cca0feeca0d213.txt`."""
+
+
+class Claimant(Record):
+    """A person or body that made claims."""
+
+    id: Slug
+    """Identifier that claims use in `claimant:`."""
+    name: Text
+    """Name as readers see it."""
+    kind: ClaimantKind
+    """What sort of claimant it is."""
+    same_as: WikipediaUrl | None = None
+    """Wikipedia article about the claimant, for structured data."""
+
+
+class Appearance(Record):
+    """A place where the claim was published, with its exact words."""
+
+    source: Slug
+    """The source it appeared in."""
+    quote: Text
+    """The words exactly as published."""
+    note: Text | None = None
+    """How this appearance differs from the others, if it does."""
+    errors: list[Text] = []
+    """Errors of fact in this wording (a wrong date, a misspelt place, a misattributed quote)."""
+
+
+class Evidence(Record):
+    """A source weighed in the assessment."""
+
+    source: Slug
+    """The source cited."""
+    stance: Stance
+    """Whether it supports or contradicts the claim, or gives context."""
+    note: Text
+    """What the source shows, in the site's own words."""
+
+
+class HistoryEntry(Record):
+    """The verdict as of a date. The latest entry is the current verdict."""
+
+    date: datetime.date
+    """When the verdict took effect."""
+    rating: Slug
+    """The verdict from that date on."""
+    note: Text
+    """What changed, or why the verdict was given."""
+    correction: bool = False
+    """True when the entry corrects an error of ours; it then appears in the corrections log."""
+
+
+class Claim(Record):
+    """One checked claim: one page of the site."""
+
+    id: Slug
+    """Stable identifier and URL slug, in kebab case."""
+    claim: Text
+    """The claim as stated, in the site's own words."""
+    short: Annotated[Text, AfterValidator(_check_short)]
+    """The claim in at most 75 characters, without the verdict, for listings and structured data."""
+    claimant: Slug
+    """Who made the claim."""
+    claimed: datetime.date
+    """When the claim was made."""
+    appearances: list[Appearance] = Field(min_length=1)
+    """Where the claim appeared, with quotes."""
+    rating: Slug
+    """The current verdict; it must match the latest history entry."""
+    confidence: Slug
+    """How sure the site is of the verdict."""
+    qualifiers: list[Slug] = []
+    """Verification notes shown as badges."""
+    summary: Text
+    """The conclusion in one to three sentences."""
+    analysis: Text
+    """The reasoning, in Markdown."""
+    unknowns: list[Text] = []
+    """What we don't know."""
+    evidence: list[Evidence] = Field(min_length=1)
+    """Sources weighed, with their stance."""
+    history: list[HistoryEntry] = Field(min_length=1)
+    """The verdict at each date, oldest first."""
+    reviewed: datetime.date
+    """When the claim was last reviewed."""
+    tags: list[Slug] = []
+    """Topics, for browsing and filtering."""
+
+
+class Catalog(Record):
+    """A whole claims.yaml file, after validation."""
+
+    version: Literal[1]
+    """Schema version of the file."""
+    publisher: Publisher
+    """Who publishes the site."""
+    ratings: list[Rating] = Field(min_length=2)
+    """The verdict scale, best first."""
+    qualifiers: list[Qualifier] = []
+    """Verification notes available to claims."""
+    confidence: list[Confidence] = Field(min_length=1)
+    """Confidence levels, most confident first."""
+    sources: list[Source] = []
+    """Every document cited."""
+    claimants: list[Claimant] = []
+    """Every claimant."""
+    claims: list[Claim] = []
+    """The checked claims."""
