@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from generator import output
 from generator.load import CatalogError, load_catalog
+from generator.pages import read_seed_texts, render_site
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,10 +17,15 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="validate a claims file")
     check.add_argument("path", nargs="?", default="claims.yaml", type=Path)
+    render = commands.add_parser("render", help="write the generated Markdown to a folder")
+    render.add_argument("path", nargs="?", default="claims.yaml", type=Path)
+    render.add_argument("--out", required=True, type=Path, help="folder to write (replaced)")
     arguments = parser.parse_args(argv)
     try:
         if arguments.command == "check":
             return run_check(arguments.path)
+        if arguments.command == "render":
+            return run_render(arguments.path, arguments.out)
     except CatalogError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -32,4 +39,13 @@ def run_check(path: Path) -> int:
     """Validate `path` and say what it holds."""
     catalog = load_catalog(path)
     print(f"{path}: {len(catalog.claims)} claims, {len(catalog.sources)} sources: no problems")
+    return 0
+
+
+def run_render(path: Path, out: Path) -> int:
+    """Write the generated Markdown for `path` into `out`."""
+    catalog = load_catalog(path)
+    site = render_site(catalog, read_seed_texts(catalog, path.parent))
+    output.sync_tree(out, site.pages)
+    print(f"wrote {len(site.pages)} pages to {out}")
     return 0

@@ -100,7 +100,9 @@ Stance = Literal["supports", "contradicts", "context"]
 class Record(BaseModel):
     """Shared settings: every field typed, no coercion, no unknown fields."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True
+    )
 
 
 class Publisher(Record):

@@ -1,0 +1,73 @@
+"""Escaping untrusted text for every context it reaches: Markdown, HTML, attributes and JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+# Punctuation that Markdown, its extensions or HTML read as syntax becomes a numeric character
+# reference, so the reader sees the text exactly as written. The first word is escaped in full,
+# because at the start of a line "-", "1." or ":" would begin a list.
+_SYNTAX = re.compile(r"""[!"#$&()*+:<=>@\[\\\]^_`{|}~]""")
+_PUNCTUATION = re.compile(r"""[!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~]""")
+_WHITESPACE = re.compile(r"\s+")
+
+ANALYSIS_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h3", "h4",
+        "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
+        "tbody", "td", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+ANALYSIS_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
+
+
+def text(value: object) -> Markup:
+    """Plain text for a Markdown or HTML page: shown literally, on one line."""
+    if isinstance(value, Markup):
+        return value
+    head, space, tail = _WHITESPACE.sub(" ", str(value)).strip().partition(" ")
+    return Markup(_PUNCTUATION.sub(_reference, head) + space + _SYNTAX.sub(_reference, tail))
+
+
+def _reference(match: re.Match[str]) -> str:
+    return f"&#{ord(match.group())};"
+
+
+def attribute(value: object) -> Markup:
+    """A value inside a double-quoted HTML attribute."""
+    return Markup(_PUNCTUATION.sub(_reference, str(value)))
+
+
+def url(value: str) -> Markup:
+    """A validated http(s) URL inside a double-quoted href attribute."""
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"refusing to link to {value!r}")
+    return Markup(value.replace("&", "&amp;").replace('"', "%22").replace("<", "%3C"))
+
+
+def analysis_html(source: str) -> Markup:
+    """Markdown written by an editor, as sanitised HTML: formatting kept, no raw HTML."""
+    rendered = markdown.markdown(source, extensions=["tables", "sane_lists"], output_format="html")
+    cleaned = nh3.clean(
+        rendered,
+        tags=set(ANALYSIS_TAGS),
+        attributes={tag: set(names) for tag, names in ANALYSIS_ATTRIBUTES.items()},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener noreferrer",
+    )
+    # MkDocs reads the page again as Markdown: one raw HTML element passes through unchanged.
+    return Markup(f'<div class="fc-analysis">\n{cleaned.strip()}\n</div>')
+
+
+def json_for_script(value: Any) -> Markup:
+    """JSON for a <script> element: nothing in it can close the element or open a comment."""
+    encoded = json.dumps(value, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    for character, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        encoded = encoded.replace(character, escaped)
+    return Markup(encoded.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))

@@ -1,0 +1,84 @@
+"""The MkDocs plugin: runs the generator on every build and serve. The only module importing mkdocs."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from generator import output
+from generator.load import CatalogError, load_catalog
+from generator.pages import TEMPLATES, Site, read_seed_texts, render_site
+
+SNIPPET_MARKER = re.compile(r"<!-- factcheck:([a-z0-9-]+) -->")
+
+
+class FactCheckConfig(Config):
+    claims = config_options.Type(str, default="claims.yaml")
+    """The claims file, relative to mkdocs.yml."""
+    cache_dir = config_options.Type(str, default=".cache/factcheck")
+    """Where generated Markdown is written, relative to mkdocs.yml; never inside docs_dir."""
+
+
+class FactCheckPlugin(BasePlugin[FactCheckConfig]):
+    def __init__(self) -> None:
+        self.site = Site()
+        self.root = Path()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.root = Path(config.config_file_path).resolve().parent
+        if not config.use_directory_urls:
+            raise PluginError("factcheck: set use_directory_urls: true (generated links rely on it)")
+        return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # Runs before MkDocs cleans site_dir, so a broken claims file leaves the old site alone.
+        path = self.root / self.config.claims
+        try:
+            catalog = load_catalog(path)
+        except CatalogError as error:
+            raise PluginError(f"{path.name} has problems; nothing was built:\n{error}") from None
+        self.site = render_site(catalog, read_seed_texts(catalog, path.parent))
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        cache = self.root / self.config.cache_dir / "pages"
+        written = output.sync_tree(cache, self.site.pages)
+        for path in self.site.pages:
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(f"factcheck: content/{path} clashes with a generated page; rename it")
+            generated = File.generated(config, path, abs_src_path=str(written[path]))
+            generated.edit_uri = None
+            files.append(generated)
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        title = self.site.titles.get(page.file.src_uri)
+        if title is not None:
+            # Material prints page.meta.title unescaped in <title> and in the header.
+            page.meta["title"] = html.escape(title)
+        return SNIPPET_MARKER.sub(lambda match: self._snippet(match.group(1), page), markdown)
+
+    def _snippet(self, name: str, page: Page) -> str:
+        if name not in self.site.snippets:
+            known = ", ".join(sorted(self.site.snippets)) or "none"
+            raise PluginError(f"{page.file.src_uri}: unknown snippet '{name}' (known: {known})")
+        return self.site.snippets[name]
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        server.watch(str(self.root / self.config.claims))
+        server.watch(str(TEMPLATES))
+        return server
