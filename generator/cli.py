@@ -8,7 +8,9 @@ from pathlib import Path
 
 from generator import output
 from generator.load import CatalogError, load_catalog
-from generator.pages import read_seed_texts, render_site
+from generator.pages import Settings, read_seed_texts, render_site
+
+DEFAULT_SITE_URL = "https://factcheck.example.org/"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,17 +22,23 @@ def main(argv: list[str] | None = None) -> int:
     render = commands.add_parser("render", help="write the generated Markdown to a folder")
     render.add_argument("path", nargs="?", default="claims.yaml", type=Path)
     render.add_argument("--out", required=True, type=Path, help="folder to write (replaced)")
+    render.add_argument(
+        "--site-url", default=DEFAULT_SITE_URL, help="absolute URL the site is published at"
+    )
     arguments = parser.parse_args(argv)
     try:
         if arguments.command == "check":
             return run_check(arguments.path)
         if arguments.command == "render":
-            return run_render(arguments.path, arguments.out)
+            return run_render(arguments.path, arguments.out, Settings(arguments.site_url))
     except CatalogError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         count = len(error.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written", file=sys.stderr)
+        print(
+            f"{count} problem{'s' if count != 1 else ''} found; nothing was written",
+            file=sys.stderr,
+        )
         return 1
     return 2
 
@@ -42,10 +50,10 @@ def run_check(path: Path) -> int:
     return 0
 
 
-def run_render(path: Path, out: Path) -> int:
-    """Write the generated Markdown for `path` into `out`."""
+def run_render(path: Path, out: Path, settings: Settings) -> int:
+    """Write the generated Markdown pages and data files for `path` into `out`."""
     catalog = load_catalog(path)
-    site = render_site(catalog, read_seed_texts(catalog, path.parent))
-    output.sync_tree(out, site.pages)
-    print(f"wrote {len(site.pages)} pages to {out}")
+    site = render_site(catalog, read_seed_texts(catalog, path.parent), settings)
+    output.sync_tree(out, {**site.pages, **site.files})
+    print(f"wrote {len(site.pages)} pages and {len(site.files)} data files to {out}")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -76,9 +77,7 @@ def load_catalog(path: Path, *, today: date | None = None) -> Catalog:
     return parse_catalog(path.read_bytes(), name, base_dir=path.parent, today=today)
 
 
-def parse_catalog(
-    raw: bytes, name: str, *, base_dir: Path, today: date | None = None
-) -> Catalog:
+def parse_catalog(raw: bytes, name: str, *, base_dir: Path, today: date | None = None) -> Catalog:
     """Validate the bytes of a claims file named `name`; seed paths resolve from `base_dir`."""
     try:
         document = yamlsource.parse(yamlsource.read_text(raw))
@@ -122,7 +121,9 @@ class _Checker:
         data = self.document.data
         if not isinstance(data, dict):
             kind = "a list" if isinstance(data, list) else "a single value"
-            self.report((), f"the file holds {kind}; it must be a mapping that starts with 'version: 1'")
+            self.report(
+                (), f"the file holds {kind}; it must be a mapping that starts with 'version: 1'"
+            )
             return None
         if not self._check_top_level(data):
             return None
@@ -142,7 +143,7 @@ class _Checker:
         if self.problems or publisher is None:
             return None
         return Catalog(
-            version=SCHEMA_VERSION,
+            version=1,
             publisher=publisher,
             **{name: [record for _, record in records] for name, records in sections.items()},
         )
@@ -211,13 +212,14 @@ class _Checker:
                 first = self.document.position_of((section, seen[record.id], "id"))
                 self.report(
                     (section, index, "id"),
-                    f"duplicate id '{record.id}' (first used at line {first.line}); ids must be unique",
+                    f"duplicate id '{record.id}' (first used at line {first.line}); "
+                    "ids must be unique",
                 )
             else:
                 seen[record.id] = index
 
     def _check_scale(self, ratings: list[tuple[int, Rating]]) -> None:
-        for (_, better), (index, worse) in zip(ratings, ratings[1:], strict=False):
+        for (_, better), (index, worse) in itertools.pairwise(ratings):
             if worse.value >= better.value:
                 self.report(
                     ("ratings", index, "value"),
@@ -273,7 +275,8 @@ class _Checker:
                 self.report(
                     (*where, "date"),
                     f"{entry.date} is not after the entry before it "
-                    f"({claim.history[number - 1].date}); list history oldest first, one entry a date",
+                    f"({claim.history[number - 1].date}); "
+                    "list history oldest first, one entry a date",
                 )
         latest = claim.history[-1]
         if claim.rating != latest.rating:

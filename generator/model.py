@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import datetime
+import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field

@@ -44,6 +44,18 @@ class Site:
     """Plain-text title of each generated page."""
     snippets: dict[str, str] = field(default_factory=dict)
     """Markdown that hand-written pages include with `<!-- factcheck:NAME -->`."""
+    files: dict[str, str | bytes] = field(default_factory=dict)
+    """Other files for the built site (data exports, feeds), by path relative to its root."""
+    meta: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Extra page metadata for the theme templates, by page path; values are pre-escaped."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the generator needs to know about where the site is published."""
+
+    site_url: str
+    """Absolute URL of the site's root, ending in '/'."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +78,9 @@ class Index:
         self.confidence: dict[str, Confidence] = {item.id: item for item in catalog.confidence}
         self.sources: dict[str, Source] = {source.id: source for source in catalog.sources}
         self.claimants: dict[str, Claimant] = {item.id: item for item in catalog.claimants}
-        self.claims = sorted(catalog.claims, key=lambda claim: (-claim.claimed.toordinal(), claim.id))
+        self.claims = sorted(
+            catalog.claims, key=lambda claim: (-claim.claimed.toordinal(), claim.id)
+        )
 
     @cached_property
     def claims_by_source(self) -> dict[str, list[Claim]]:
@@ -99,7 +113,11 @@ class Index:
         return sorted(entries, key=lambda pair: pair[0].date, reverse=True)
 
     def appearing_in(self, source: Source) -> list[Claim]:
-        return [claim for claim in self.claims_by_source.get(source.id, []) if self.appeared_in(claim, source)]
+        return [
+            claim
+            for claim in self.claims_by_source.get(source.id, [])
+            if self.appeared_in(claim, source)
+        ]
 
     def appeared_in(self, claim: Claim, source: Source) -> bool:
         return any(item.source == source.id for item in claim.appearances)
@@ -119,7 +137,7 @@ def _group(claims: list[Claim], key: Callable[[Claim], str]) -> dict[str, list[C
     return groups
 
 
-def render_site(catalog: Catalog, seed_texts: Mapping[str, str]) -> Site:
+def render_site(catalog: Catalog, seed_texts: Mapping[str, str], settings: Settings) -> Site:
     """Every generated page for `catalog`; `seed_texts` maps seed source ids to their text."""
     index = Index(catalog, seed_texts)
     site = Site()
@@ -266,7 +284,7 @@ def _url_dir(path: str) -> str:
 
 def normalise(text: str) -> str:
     """Text with whitespace runs collapsed and typographic quotes made plain."""
-    for fancy, plain in (("‘", "'"), ("’", "'"), ("“", '"'), ("”", '"')):
+    for fancy, plain in (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"')):
         text = text.replace(fancy, plain)
     return re.sub(r"\s+", " ", text)
 
@@ -287,7 +305,7 @@ def _mark_quotes(index: Index, source: Source) -> list[Marked]:
 
 def _quote_pattern(quote: str) -> str:
     """A regex matching `quote` in the original text, whatever its whitespace and quote marks."""
-    classes = {"'": "['‘’]", '"': '["“”]'}
+    classes = {"'": "['\u2018\u2019]", '"': '["\u201c\u201d]'}
     parts = []
     for character in normalise(quote).strip():
         if character == " ":

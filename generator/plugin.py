@@ -1,4 +1,4 @@
-"""The MkDocs plugin: runs the generator on every build and serve. The only module importing mkdocs."""
+"""The MkDocs plugin: runs the generator on every build and serve (the only mkdocs import)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from mkdocs.structure.pages import Page
 
 from generator import output
 from generator.load import CatalogError, load_catalog
-from generator.pages import TEMPLATES, Site, read_seed_texts, render_site
+from generator.pages import TEMPLATES, Settings, Site, read_seed_texts, render_site
 
 SNIPPET_MARKER = re.compile(r"<!-- factcheck:([a-z0-9-]+) -->")
 
@@ -38,7 +38,11 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).resolve().parent
         if not config.use_directory_urls:
-            raise PluginError("factcheck: set use_directory_urls: true (generated links rely on it)")
+            raise PluginError(
+                "factcheck: set use_directory_urls: true (generated links rely on it)"
+            )
+        if not config.site_url:
+            raise PluginError("factcheck: set site_url in mkdocs.yml (structured data needs it)")
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -48,17 +52,22 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             catalog = load_catalog(path)
         except CatalogError as error:
             raise PluginError(f"{path.name} has problems; nothing was built:\n{error}") from None
-        self.site = render_site(catalog, read_seed_texts(catalog, path.parent))
+        settings = Settings(site_url=_site_url(config))
+        self.site = render_site(catalog, read_seed_texts(catalog, path.parent), settings)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         cache = self.root / self.config.cache_dir / "pages"
         written = output.sync_tree(cache, self.site.pages)
         for path in self.site.pages:
             if files.get_file_from_path(path) is not None:
-                raise PluginError(f"factcheck: content/{path} clashes with a generated page; rename it")
+                raise PluginError(
+                    f"factcheck: content/{path} clashes with a generated page; rename it"
+                )
             generated = File.generated(config, path, abs_src_path=str(written[path]))
             generated.edit_uri = None
             files.append(generated)
+        for path, content in self.site.files.items():
+            files.append(File.generated(config, path, content=content))
         return files
 
     def on_page_markdown(
@@ -68,6 +77,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         if title is not None:
             # Material prints page.meta.title unescaped in <title> and in the header.
             page.meta["title"] = html.escape(title)
+        page.meta.update(self.site.meta.get(page.file.src_uri, {}))
         return SNIPPET_MARKER.sub(lambda match: self._snippet(match.group(1), page), markdown)
 
     def _snippet(self, name: str, page: Page) -> str:
@@ -82,3 +92,8 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         server.watch(str(self.root / self.config.claims))
         server.watch(str(TEMPLATES))
         return server
+
+
+def _site_url(config: MkDocsConfig) -> str:
+    url = str(config.site_url)
+    return url if url.endswith("/") else url + "/"

@@ -1,0 +1,52 @@
+# Two entry points: `make site` builds the site, `make test` runs every check.
+# Both create .venv and install pinned dependencies (constraints.txt) on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
+
+.PHONY: site serve test lint browser-deps golden bench
+
+site: $(VENV)/.site-deps
+	$(BIN)/mkdocs build
+
+serve: $(VENV)/.site-deps
+	$(BIN)/mkdocs serve --livereload
+
+test: $(VENV)/.test-deps browser-deps lint
+	$(BIN)/pytest
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Chromium from Debian's packages (Playwright's own browser download is not used) and axe-core.
+browser-deps: node_modules/axe-core/axe.min.js
+	@test -x /usr/bin/chromium || scripts/install-chromium
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Refresh the golden files after a deliberate change to generated output; review the diff.
+golden: $(VENV)/.test-deps
+	$(BIN)/python -m tests.golden
+
+# Benchmarks print figures; they are not part of `make test`.
+bench: $(VENV)/.test-deps
+	$(BIN)/pytest -m slow -s
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.site-deps: $(VENV)/bin/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.test-deps: $(VENV)/.site-deps
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	@touch $@
