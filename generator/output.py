@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -38,3 +40,41 @@ def write_atomically(target: Path, data: bytes) -> None:
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+class Staging:
+    """A build folder beside the site folder that replaces it only after a clean build."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target.resolve()
+        self.folder = self.target.with_name(f".{self.target.name}.building")
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.warnings = _WarningCounter()
+        logging.getLogger("mkdocs").addHandler(self.warnings)
+
+    def publish(self, *, is_strict: bool) -> None:
+        """Swap the built folder in; in strict mode a build that warned publishes nothing."""
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if is_strict and self.warnings.count:
+            self.discard()
+            return
+        retired = self.target.with_name(f".{self.target.name}.old")
+        shutil.rmtree(retired, ignore_errors=True)
+        if self.target.exists():
+            os.replace(self.target, retired)
+        os.replace(self.folder, self.target)
+        shutil.rmtree(retired, ignore_errors=True)
+
+    def discard(self) -> None:
+        """Remove the partial build; the published folder stays as it was."""
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class _WarningCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1

@@ -34,9 +34,19 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
     def __init__(self) -> None:
         self.site = Site()
         self.root = Path()
+        self.staging: output.Staging | None = None
+        self.is_staged = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # `mkdocs build` writes into a staging folder that replaces site_dir only when the
+        # build succeeds; serve and dirty builds write in place.
+        self.is_staged = command in ("build", "gh-deploy") and not dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).resolve().parent
+        if self.is_staged:
+            self.staging = output.Staging(Path(config.site_dir))
+            config.site_dir = str(self.staging.folder)
         if not config.use_directory_urls:
             raise PluginError(
                 "factcheck: set use_directory_urls: true (generated links rely on it)"
@@ -85,6 +95,15 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             known = ", ".join(sorted(self.site.snippets)) or "none"
             raise PluginError(f"{page.file.src_uri}: unknown snippet '{name}' (known: {known})")
         return self.site.snippets[name]
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.staging is not None:
+            self.staging.publish(is_strict=bool(config.strict))
+            config.site_dir = str(self.staging.target)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.staging is not None:
+            self.staging.discard()
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
