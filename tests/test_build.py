@@ -1,0 +1,66 @@
+"""End-to-end: a fixture project built by MkDocs in strict mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lxml.html
+
+from tests.conftest import GOLDEN, copy_project, mkdocs
+
+
+def page(site: Path, path: str) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring((site / path / "index.html").read_text("utf-8"))
+
+
+def test_each_claim_page_exists_and_shows_verdict_and_confidence(fixture_site: Path) -> None:
+    expected = {"volunteers-500": ("False", "High"), "mayor-historic": ("True", "High")}
+    for claim_id, (verdict, confidence) in expected.items():
+        html = page(fixture_site, f"claims/{claim_id}")
+        card = html.cssselect(".fc-card")[0]
+        badge = card.cssselect(".fc-card__verdict .fc-verdict")[0]
+        assert badge.text_content() == verdict
+        assert card.cssselect(".fc-confidence")[0].text_content() == f"{confidence} confidence"
+
+
+def test_claim_pages_are_not_in_the_navigation(fixture_site: Path) -> None:
+    home = page(fixture_site, ".")
+    nav_links = [link.get("href") for link in home.cssselect("nav.md-nav--primary a")]
+    assert nav_links, "the sidebar navigation should exist"
+    assert not [href for href in nav_links if "volunteers-500" in href or "mayor-historic" in href]
+
+
+def test_index_table_links_every_claim(fixture_site: Path) -> None:
+    table = page(fixture_site, "claims")
+    hrefs = [link.get("href") for link in table.cssselect("table.fc-claims a[href]")]
+    assert "volunteers-500/" in hrefs
+    assert "mayor-historic/" in hrefs
+
+
+def test_page_title_is_the_short_claim(fixture_site: Path) -> None:
+    html = page(fixture_site, "claims/mayor-historic")
+    assert html.findtext(".//title").startswith('The mayor called the arrival "historic"')
+    assert html.cssselect("h1")[0].text_content() == 'The mayor called the arrival "historic"'
+
+
+def test_snippets_fill_the_home_page(fixture_site: Path) -> None:
+    home = page(fixture_site, ".")
+    assert home.cssselect(".fc-counts__total")[0].text_content() == "2 claims checked"
+    assert "<!-- factcheck:" not in (fixture_site / "index.html").read_text("utf-8")
+
+
+def test_broken_claims_file_fails_the_build_and_keeps_the_previous_site(tmp_path: Path) -> None:
+    project = copy_project(GOLDEN, tmp_path / "project")
+    assert mkdocs("build", cwd=project).returncode == 0
+    before = (project / "site" / "claims" / "volunteers-500" / "index.html").read_bytes()
+    claims = project / "claims.yaml"
+    claims.write_text(claims.read_text("utf-8").replace("rating: wrong\n", "rating: wrnog\n", 1))
+    result = mkdocs("build", cwd=project)
+    assert result.returncode == 1
+    assert (
+        "claims.yaml:64:13: claims[0].rating: unknown rating 'wrnog' (did you mean 'wrong'?)"
+        in (result.stderr)
+    )
+    assert "Traceback" not in result.stderr
+    after = (project / "site" / "claims" / "volunteers-500" / "index.html").read_bytes()
+    assert after == before
