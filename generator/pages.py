@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from generator import escape
+from generator import charts, escape
 from generator.model import (
     Appearance,
     Catalog,
@@ -111,6 +111,36 @@ class Index:
         """History entries marked as corrections, newest first."""
         entries = [(e, claim) for claim in self.claims for e in claim.history if e.correction]
         return sorted(entries, key=lambda pair: pair[0].date, reverse=True)
+
+    @cached_property
+    def filters(self) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        """The claims table's filters: field name, label, and (value, text) options."""
+        used_qualifiers = {q for claim in self.claims for q in claim.qualifiers}
+        used_tags = sorted({tag for claim in self.claims for tag in claim.tags})
+        articles = [s for s in self.catalog.sources if s.kind == "seed-article"]
+        return [
+            ("verdict", "Verdict", [(r.id, r.label) for r in self.catalog.ratings]),
+            ("confidence", "Confidence", [(c.id, c.label) for c in self.catalog.confidence]),
+            (
+                "claimant",
+                "Claimant",
+                sorted(((c.id, c.name) for c in self.catalog.claimants), key=lambda o: o[1]),
+            ),
+            (
+                "qualifier",
+                "Note",
+                [(q.id, q.label) for q in self.catalog.qualifiers if q.id in used_qualifiers],
+            ),
+            ("tag", "Tag", [(tag, tag) for tag in used_tags]),
+            ("source", "Article", [(s.id, s.title) for s in articles]),
+        ]
+
+    def appearance_sources(self, claim: Claim) -> list[str]:
+        return list(dict.fromkeys(item.source for item in claim.appearances))
+
+    def confidence_rank(self, level: Confidence) -> int:
+        """Higher for more confident levels, for sorting."""
+        return len(self.catalog.confidence) - self.catalog.confidence.index(level)
 
     def appearing_in(self, source: Source) -> list[Claim]:
         return [
@@ -230,8 +260,15 @@ def make_environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.globals.update(
+        verdict_bars=charts.verdict_bars,
+        month_columns=charts.month_columns,
+        verdict_timeline=charts.verdict_timeline,
+        claims_per_month=charts.claims_per_month,
+    )
     environment.filters.update(
         slug=_slug,
+        slugs=lambda values: Markup(" ".join(_slug(value) for value in values)),
         url=escape.url,
         attr=escape.attribute,
         markdown=escape.analysis_html,

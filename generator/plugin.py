@@ -16,7 +16,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator import output
+from generator import output, search
 from generator.load import CatalogError, load_catalog
 from generator.pages import TEMPLATES, Settings, Site, read_seed_texts, render_site
 
@@ -97,6 +97,10 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         return self.site.snippets[name]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        try:
+            search.index_site(Path(config.site_dir))
+        except search.SearchIndexError as error:
+            raise PluginError(str(error)) from None
         if self.staging is not None:
             self.staging.publish(is_strict=bool(config.strict))
             config.site_dir = str(self.staging.target)

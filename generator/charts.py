@@ -1,0 +1,134 @@
+"""Charts drawn at build time as static, accessible SVG; each comes with a text alternative."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+
+from markupsafe import Markup, escape
+
+from generator.model import Claim, HistoryEntry, Rating
+
+BAR_HEIGHT = 22
+LABEL_WIDTH = 190
+CHART_WIDTH = 560
+
+def _frame(name: str, width: int, height: int, title: str, description: str, body: str) -> Markup:
+    """An <svg> announced by its title and description; `name` keeps its ids unique on a page."""
+    number = escape(name)
+    return Markup(
+        f'<svg class="fc-chart" role="img" viewBox="0 0 {width} {height}" '
+        f'aria-labelledby="fc-chart-{number}-title fc-chart-{number}-desc" '
+        f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="fc-chart-{number}-title">{escape(title)}</title>'
+        f'<desc id="fc-chart-{number}-desc">{escape(description)}</desc>{body}</svg>'
+    )
+
+
+def verdict_bars(name: str, counts: Sequence[tuple[Rating, int]], title: str) -> Markup:
+    """Horizontal bars, one per verdict, best verdict first."""
+    largest = max((count for _, count in counts), default=0) or 1
+    span = CHART_WIDTH - LABEL_WIDTH - 40
+    rows = []
+    for row, (rating, count) in enumerate(counts):
+        y = row * (BAR_HEIGHT + 8)
+        width = round(span * count / largest)
+        rows.append(
+            f'<text x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end" class="fc-chart__label">'
+            f"{escape(rating.label)}</text>"
+            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{max(width, 1)}" height="{BAR_HEIGHT}" '
+            f'class="fc-bar fc-verdict--{escape(rating.id)}" rx="3"/>'
+            f'<text x="{LABEL_WIDTH + max(width, 1) + 6}" y="{y + 16}" class="fc-chart__value">'
+            f"{count}</text>"
+        )
+    description = "; ".join(f"{rating.label}: {count}" for rating, count in counts)
+    height = len(counts) * (BAR_HEIGHT + 8)
+    return _frame(name, CHART_WIDTH, height, title, description, "".join(rows))
+
+
+def claims_per_month(claims: Sequence[Claim]) -> list[tuple[str, int]]:
+    """Claims counted by the month they were made, oldest first, gaps included."""
+    counts = Counter((claim.claimed.year, claim.claimed.month) for claim in claims)
+    if not counts:
+        return []
+    (year, month), last = min(counts), max(counts)
+    months = []
+    while (year, month) <= last:
+        months.append((f"{date(year, month, 1):%b %Y}", counts[(year, month)]))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def month_columns(name: str, months: Sequence[tuple[str, int]], title: str) -> Markup:
+    """Vertical columns, one per month."""
+    height = 160
+    largest = max((count for _, count in months), default=0) or 1
+    step = max(CHART_WIDTH // max(len(months), 1), 12)
+    width = step * len(months)
+    columns = []
+    for column, (label, count) in enumerate(months):
+        bar = round((height - 40) * count / largest)
+        x = column * step
+        columns.append(
+            f'<rect x="{x + 2}" y="{height - 24 - bar}" width="{step - 4}" height="{bar}" '
+            f'class="fc-bar fc-bar--neutral" rx="2"/>'
+        )
+        if count:
+            columns.append(
+                f'<text x="{x + step / 2}" y="{height - 28 - bar}" text-anchor="middle" '
+                f'class="fc-chart__value">{count}</text>'
+            )
+        if column == 0 or column == len(months) - 1 or len(months) <= 8:
+            columns.append(
+                f'<text x="{x + step / 2}" y="{height - 6}" text-anchor="middle" '
+                f'class="fc-chart__label">{escape(label)}</text>'
+            )
+    description = "; ".join(f"{label}: {count}" for label, count in months if count)
+    return _frame(name, max(width, 120), height, title, description, "".join(columns))
+
+
+def verdict_timeline(history: Sequence[HistoryEntry], ratings: dict[str, Rating]) -> Markup:
+    """The verdict at each date: a step line over the scale, best verdict at the top."""
+    scale = sorted(ratings.values(), key=lambda rating: -rating.value)
+    row_of = {rating.id: row for row, rating in enumerate(scale)}
+    left, top, row_height = LABEL_WIDTH, 12, 26
+    plot_width = CHART_WIDTH - left - 30
+    first, last = history[0].date.toordinal(), history[-1].date.toordinal()
+    spread = max(last - first, 1)
+
+    def x_of(entry: HistoryEntry) -> float:
+        return left + 10 + plot_width * (entry.date.toordinal() - first) / spread
+
+    def y_of(entry: HistoryEntry) -> int:
+        return top + row_of[entry.rating] * row_height
+
+    parts = [
+        f'<text x="{left - 8}" y="{top + row * row_height + 5}" text-anchor="end" '
+        f'class="fc-chart__label">{escape(rating.label)}</text>'
+        f'<line x1="{left}" x2="{CHART_WIDTH - 10}" y1="{top + row * row_height}" '
+        f'y2="{top + row * row_height}" class="fc-chart__grid"/>'
+        for row, rating in enumerate(scale)
+    ]
+    points = []
+    for previous, entry in itertools.pairwise(history):
+        points += [f"{x_of(entry):.1f},{y_of(previous)}", f"{x_of(entry):.1f},{y_of(entry)}"]
+    start = f"{x_of(history[0]):.1f},{y_of(history[0])}"
+    parts.append(f'<polyline points="{" ".join([start, *points])}" class="fc-chart__line"/>')
+    for entry in history:
+        parts.append(
+            f'<circle cx="{x_of(entry):.1f}" cy="{y_of(entry)}" r="6" '
+            f'class="fc-bar fc-verdict--{escape(entry.rating)}"/>'
+        )
+    axis_y = top + len(scale) * row_height
+    for entry in (history[0], history[-1]):
+        parts.append(
+            f'<text x="{x_of(entry):.1f}" y="{axis_y}" text-anchor="middle" '
+            f'class="fc-chart__label">{entry.date:%d %b %Y}</text>'
+        )
+    description = "; ".join(
+        f"{entry.date:%d %B %Y}: {ratings[entry.rating].label}" for entry in history
+    )
+    body = "".join(parts)
+    return _frame("timeline", CHART_WIDTH, axis_y + 8, "Verdict over time", description, body)
