@@ -45,3 +45,12 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = mkdocs("build", "--strict", cwd=project)
     assert result.returncode == 0, result.stderr
     return project / "site"
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own site, built in strict mode into a temporary folder."""
+    site = tmp_path_factory.mktemp("real") / "site"
+    result = mkdocs("build", "--strict", "--site-dir", str(site), cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    return site
