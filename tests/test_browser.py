@@ -1,4 +1,4 @@
-"""The built site in headless Chromium, as a reader sees it: console, search, filters, layout, axe."""
+"""The built site in headless Chromium as a reader sees it: search, filters, layout and axe."""
 
 from __future__ import annotations
 
