@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator import output
+from generator import output, sitecheck
 from generator.load import CatalogError, load_catalog
 from generator.pages import Settings, read_seed_texts, render_site
 
@@ -25,12 +25,18 @@ def main(argv: list[str] | None = None) -> int:
     render.add_argument(
         "--site-url", default=DEFAULT_SITE_URL, help="absolute URL the site is published at"
     )
+    check_site = commands.add_parser(
+        "check-site", help="check the structured data of a built site (exit 1 on problems)"
+    )
+    check_site.add_argument("dir", nargs="?", default="site", type=Path, help="the built site")
     arguments = parser.parse_args(argv)
     try:
         if arguments.command == "check":
             return run_check(arguments.path)
         if arguments.command == "render":
             return run_render(arguments.path, arguments.out, Settings(arguments.site_url))
+        if arguments.command == "check-site":
+            return sitecheck.run_check_site(arguments.dir)
     except CatalogError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

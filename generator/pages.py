@@ -17,6 +17,7 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from generator import charts, escape
+from generator.exports import add_machine_readable
 from generator.model import (
     Appearance,
     Catalog,
@@ -192,6 +193,7 @@ def render_site(catalog: Catalog, seed_texts: Mapping[str, str], settings: Setti
     renderer.snippet("verdict-counts", "_verdict_counts.md.j2")
     renderer.snippet("latest-changes", "_latest_changes.md.j2")
     renderer.snippet("field-reference", "_field_reference.md.j2", models=schema_reference())
+    add_machine_readable(site, index, settings)
     return site
 
 

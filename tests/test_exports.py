@@ -1,0 +1,148 @@
+"""Data files in the built site: claims.json, claims.csv, the ClaimReview DataFeed and feed.xml."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import lxml.html
+import pytest
+
+from generator.load import load_catalog
+from generator.model import Catalog
+from generator.pages import Settings, read_seed_texts, render_site
+from tests.conftest import GOLDEN, REPO
+
+SITE_URL = "https://factcheck.example.org/"
+TODAY = date(2026, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog(REPO / "claims.yaml")
+
+
+def fixture_files(**claim_changes: str) -> dict[str, str | bytes]:
+    """The data files of the golden fixture, with fields of its first claim replaced."""
+    catalog = load_catalog(GOLDEN / "claims.yaml", today=TODAY)
+    first = catalog.claims[0].model_copy(update=claim_changes)
+    catalog = catalog.model_copy(update={"claims": [first, *catalog.claims[1:]]})
+    site = render_site(catalog, read_seed_texts(catalog, GOLDEN), Settings(SITE_URL))
+    return site.files
+
+
+def test_feed_has_one_entry_per_verdict_change_with_the_yaml_dates(
+    real_site: Path, catalog: Catalog
+) -> None:
+    feed = feedparser.parse((real_site / "feed.xml").read_bytes())
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    expected = sorted(
+        (
+            (entry.date, f"{SITE_URL}claims/{claim.id}/", entry.note)
+            for claim in catalog.claims
+            for entry in claim.history
+        ),
+        key=lambda item: (item[0], item[1]),
+        reverse=True,
+    )
+    found = [(date(*entry.updated_parsed[:3]), entry.link, entry.summary) for entry in feed.entries]
+    assert found == expected
+    assert len({entry.id for entry in feed.entries}) == len(feed.entries)
+    newest = max(entry.date for claim in catalog.claims for entry in claim.history)
+    assert date(*feed.feed.updated_parsed[:3]) == newest
+    assert feed.feed.author == catalog.publisher.name
+
+
+def test_feed_entry_titles_name_the_verdict_given_then(real_site: Path, catalog: Catalog) -> None:
+    ratings = {rating.id: rating.label for rating in catalog.ratings}
+    feed = feedparser.parse((real_site / "feed.xml").read_bytes())
+    titles = {(entry.link, date(*entry.updated_parsed[:3])): entry.title for entry in feed.entries}
+    for claim in catalog.claims:
+        for entry in claim.history:
+            key = (f"{SITE_URL}claims/{claim.id}/", entry.date)
+            assert titles[key] == f"{ratings[entry.rating]}: {claim.short}"
+
+
+def test_feed_keeps_markup_in_titles_and_summaries_as_text() -> None:
+    short = 'Officials say <b>500</b> & "more" </title><entry>'
+    feed = feedparser.parse(fixture_files(short=short)["feed.xml"])
+    assert feed.bozo == 0
+    assert len(feed.entries) == 4
+    assert {entry.title for entry in feed.entries if "Officials" in entry.title} == {
+        f"False: {short}",
+        f"Unproven: {short}",
+    }
+
+
+def test_claims_json_holds_every_claim_in_yaml_order(real_site: Path, catalog: Catalog) -> None:
+    data = json.loads((real_site / "claims.json").read_text("utf-8"))
+    assert data["schema_version"] == 1
+    assert data["publisher"] == catalog.publisher.model_dump(mode="json")
+    assert [claim["id"] for claim in data["claims"]] == [claim.id for claim in catalog.claims]
+    for record, claim in zip(data["claims"], catalog.claims, strict=True):
+        assert record["rating"] == claim.rating
+        assert record["claimed"] == claim.claimed.isoformat()
+        assert record["short"] == claim.short
+        assert record["url"] == f"{SITE_URL}claims/{claim.id}/"
+        assert [entry["date"] for entry in record["history"]] == [
+            entry.date.isoformat() for entry in claim.history
+        ]
+    assert [source["id"] for source in data["sources"]] == [s.id for s in catalog.sources]
+
+
+def test_claims_csv_has_a_row_per_claim_with_labels(real_site: Path, catalog: Catalog) -> None:
+    text = (real_site / "claims.csv").read_text("utf-8")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    assert reader.fieldnames == [
+        "id", "claim", "claimant", "claimed", "verdict", "confidence", "qualifiers", "url",
+        "last_reviewed",
+    ]  # fmt: skip
+    rows = list(reader)
+    ratings = {rating.id: rating.label for rating in catalog.ratings}
+    claimants = {claimant.id: claimant.name for claimant in catalog.claimants}
+    qualifiers = {qualifier.id: qualifier.label for qualifier in catalog.qualifiers}
+    assert [row["id"] for row in rows] == [claim.id for claim in catalog.claims]
+    for row, claim in zip(rows, catalog.claims, strict=True):
+        assert row["claim"] == claim.claim
+        assert row["claimant"] == claimants[claim.claimant]
+        assert row["claimed"] == claim.claimed.isoformat()
+        assert row["verdict"] == ratings[claim.rating]
+        assert row["qualifiers"] == "; ".join(qualifiers[item] for item in claim.qualifiers)
+        assert row["url"] == f"{SITE_URL}claims/{claim.id}/"
+        assert row["last_reviewed"] == claim.reviewed.isoformat()
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_that_a_spreadsheet_would_run_get_an_apostrophe(start: str) -> None:
+    claim = f'{start}HYPERLINK("https://evil.example", "click")'
+    files = fixture_files(claim=claim)
+    rows = list(csv.DictReader(io.StringIO(str(files["claims.csv"]), newline="")))
+    assert rows[0]["claim"] == "'" + claim
+    assert rows[1]["claim"] == "The mayor called the arrival historic."
+
+
+def page_claim_review(site: Path, claim_id: str) -> dict[str, Any]:
+    html = lxml.html.fromstring((site / "claims" / claim_id / "index.html").read_bytes())
+    (block,) = html.xpath('//script[@type="application/ld+json"]')
+    data: dict[str, Any] = json.loads(block.text)
+    for node in data.get("@graph", [data]):
+        if node["@type"] == "ClaimReview":
+            return {key: value for key, value in node.items() if key != "@context"}
+    raise AssertionError(f"no ClaimReview on the page of {claim_id}")
+
+
+def test_datafeed_carries_the_claim_review_of_every_page(real_site: Path, catalog: Catalog) -> None:
+    feed = json.loads((real_site / "claimreview-feed.json").read_text("utf-8"))
+    assert feed["@context"] == "https://schema.org"
+    assert feed["@type"] == "DataFeed"
+    elements = feed["dataFeedElement"]
+    assert len(elements) == len(catalog.claims)
+    for element, claim in zip(elements, catalog.claims, strict=True):
+        assert element["@type"] == "DataFeedItem"
+        assert element["dateCreated"] == claim.history[0].date.isoformat()
+        assert element["item"] == [page_claim_review(real_site, claim.id)]
