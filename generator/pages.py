@@ -160,6 +160,15 @@ class Index:
     def initial_rating(self, claim: Claim) -> Rating:
         return self.ratings[claim.history[0].rating]
 
+    def current_since(self, claim: Claim) -> date:
+        """When the current verdict was first given: later entries may only add evidence."""
+        since = claim.history[-1].date
+        for entry in reversed(claim.history):
+            if entry.rating != claim.rating:
+                break
+            since = entry.date
+        return since
+
 
 def _group(claims: list[Claim], key: Callable[[Claim], str]) -> dict[str, list[Claim]]:
     groups: dict[str, list[Claim]] = defaultdict(list)
