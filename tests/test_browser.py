@@ -194,7 +194,7 @@ def test_claim_with_changed_verdict_shows_a_timeline(visit: Any) -> None:
     page = visit().open("claims/nis-nk-sending-troops/")
     chart = page.locator("svg.fc-chart[role=img]")
     assert chart.is_visible()
-    assert "Verdict over time" in chart.locator("title").inner_text()
+    assert chart.locator("title").text_content() == "Verdict over time"
     assert page.locator("h2", has_text="Updates").is_visible()
 
 
