@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -313,13 +314,18 @@ def _linker(from_path: str, *, markdown: bool) -> Callable[[str], Markup]:
     def link(to_path: str) -> Markup:
         to_path, _, anchor = to_path.partition("#")
         if markdown:
-            target = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+            target = _relative(to_path, posixpath.dirname(from_path) or ".")
         else:
-            target = posixpath.relpath(_url_dir(to_path), _url_dir(from_path))
+            target = _relative(_url_dir(to_path), _url_dir(from_path))
             target = "./" if target == "." else target + "/"
         return Markup(target + (f"#{anchor}" if anchor else ""))
 
     return link
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative(path: str, start: str) -> str:
+    return posixpath.relpath(path, start)
 
 
 def _url_dir(path: str) -> str:
