@@ -36,8 +36,8 @@ golden: $(VENV)/.test-deps
 	$(BIN)/python -m tests.golden
 
 # Benchmarks print figures; they are not part of `make test`.
-bench: $(VENV)/.test-deps
-	$(BIN)/pytest -m slow -s
+bench: $(VENV)/.test-deps browser-deps
+	$(BIN)/python bench/bench_scale.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
