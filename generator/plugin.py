@@ -57,7 +57,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Runs before MkDocs cleans site_dir, so a broken claims file leaves the old site alone.
-        path = self.root / self.config.claims
+        path = _as_typed(self.root / self.config.claims)
         try:
             catalog = load_catalog(path)
         except CatalogError as error:
@@ -120,3 +120,11 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
 def _site_url(config: MkDocsConfig) -> str:
     url = str(config.site_url)
     return url if url.endswith("/") else url + "/"
+
+
+def _as_typed(path: Path) -> Path:
+    """The path relative to the working folder when it lies below it, as editors type it."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
