@@ -15,6 +15,7 @@ BAR_HEIGHT = 22
 LABEL_WIDTH = 190
 CHART_WIDTH = 560
 
+
 def _frame(name: str, width: int, height: int, title: str, description: str, body: str) -> Markup:
     """An <svg> announced by its title and description; `name` keeps its ids unique on a page."""
     number = escape(name)

@@ -46,6 +46,17 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    except output.OutputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        # The claims file's own read errors arrive as CatalogError; these are the output's.
+        where = f"{error.filename}: " if error.filename else ""
+        print(
+            f"error: {where}{error.strerror or error}; check the path and its permissions",
+            file=sys.stderr,
+        )
+        return 1
     return 2
 
 
@@ -60,6 +71,7 @@ def run_render(path: Path, out: Path, settings: Settings) -> int:
     """Write the generated Markdown pages and data files for `path` into `out`."""
     catalog = load_catalog(path)
     site = render_site(catalog, read_seed_texts(catalog, path.parent), settings)
+    output.prepare_output(out)
     output.sync_tree(out, {**site.pages, **site.files})
     print(f"wrote {len(site.pages)} pages and {len(site.files)} data files to {out}")
     return 0

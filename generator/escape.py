@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import quote
 
 import markdown
 import nh3
@@ -16,6 +17,12 @@ from markupsafe import Markup
 _SYNTAX = re.compile(r"""[!"#$&()*+:<=>@\[\\\]^_`{|}~]""")
 _PUNCTUATION = re.compile(r"""[!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~]""")
 _WHITESPACE = re.compile(r"\s+")
+# The loader refuses these; should one arrive anyway, it must not reach Python-Markdown, which
+# uses \x02 and \x03 to mark its own placeholders.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# Characters a URL keeps as they are: RFC 3986's unreserved and reserved ones, less "[]" and "'",
+# which Markdown or HTML would read. Everything else is percent-encoded.
+_URL_SAFE = "-._~:/?#@!$&()*+,;=%"
 
 ANALYSIS_TAGS = frozenset(
     {
@@ -31,7 +38,8 @@ def text(value: object) -> Markup:
     """Plain text for a Markdown or HTML page: shown literally, on one line."""
     if isinstance(value, Markup):
         return value
-    head, space, tail = _WHITESPACE.sub(" ", str(value)).strip().partition(" ")
+    plain = _CONTROL.sub("\ufffd", str(value))
+    head, space, tail = _WHITESPACE.sub(" ", plain).strip().partition(" ")
     return Markup(_PUNCTUATION.sub(_reference, head) + space + _SYNTAX.sub(_reference, tail))
 
 
@@ -45,10 +53,10 @@ def attribute(value: object) -> Markup:
 
 
 def url(value: str) -> Markup:
-    """A validated http(s) URL inside a double-quoted href attribute."""
+    """A validated http(s) URL inside a double-quoted href attribute, inert as Markdown too."""
     if not value.startswith(("http://", "https://")):
         raise ValueError(f"refusing to link to {value!r}")
-    return Markup(value.replace("&", "&amp;").replace('"', "%22").replace("<", "%3C"))
+    return Markup(quote(value, safe=_URL_SAFE).replace("&", "&amp;"))
 
 
 _ANALYSIS_MARKDOWN = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
@@ -57,12 +65,14 @@ _ANALYSIS_MARKDOWN = markdown.Markdown(extensions=["tables", "sane_lists"], outp
 def analysis_html(source: str) -> Markup:
     """Markdown written by an editor, as sanitised HTML: formatting kept, no raw HTML."""
     # One converter, reset between uses: building one per claim costs more than converting.
-    rendered = _ANALYSIS_MARKDOWN.reset().convert(source)
+    rendered = _ANALYSIS_MARKDOWN.reset().convert(_CONTROL.sub("\ufffd", source))
     cleaned = nh3.clean(
         rendered,
         tags=set(ANALYSIS_TAGS),
         attributes={tag: set(names) for tag, names in ANALYSIS_ATTRIBUTES.items()},
         url_schemes={"http", "https", "mailto"},
+        # A relative link would resolve against wherever the page ends up; "//host" is one too.
+        url_relative="deny",
         link_rel="nofollow noopener noreferrer",
     )
     # MkDocs reads the page again as Markdown: one raw HTML element passes through unchanged.
@@ -71,7 +81,9 @@ def analysis_html(source: str) -> Markup:
 
 def json_for_script(value: Any) -> Markup:
     """JSON for a <script> element: nothing in it can close the element or open a comment."""
-    encoded = json.dumps(value, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    encoded = json.dumps(
+        value, ensure_ascii=False, sort_keys=False, separators=(",", ":"), allow_nan=False
+    )
     for character, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         encoded = encoded.replace(character, escaped)
     return Markup(encoded.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import errno
 import itertools
+import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,7 @@ from generator.model import (
     Rating,
     Source,
 )
-from generator.yamlsource import Document, Position, SourceError
+from generator.yamlsource import Document, Position, SourceError, clip
 
 SECTIONS: dict[str, type[BaseModel]] = {
     "ratings": Rating,
@@ -36,7 +39,15 @@ SECTIONS: dict[str, type[BaseModel]] = {
 }
 TOP_LEVEL = ("version", "publisher", *SECTIONS)
 REQUIRED_TOP_LEVEL = ("version", "publisher", "ratings", "confidence")
-MIN_ENTRIES = {"ratings": "two entries", "confidence": "one entry"}
+MIN_ENTRIES = {"ratings": 2, "confidence": 1}
+MAX_PROBLEMS = 100
+SEED_PATH = re.compile(r"seeds/[A-Za-z0-9._-]{1,100}")
+# Seed texts reach the page like text fields; a form feed from a PDF export is allowed.
+SEED_NOT_PRINTABLE = re.compile(
+    "[^\t\n\r\f\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+# Anchors that the scale page gives qualifiers and confidence levels, beside the ratings' own.
+SCALE_ANCHORS = {"qualifiers": "qualifier-", "confidence": "confidence-"}
 
 
 @dataclass(frozen=True)
@@ -65,16 +76,43 @@ def load_catalog(path: Path, *, today: date | None = None) -> Catalog:
     """Read and validate a claims file; raise CatalogError listing every problem."""
     name = str(path)
     try:
-        size = path.stat().st_size
+        raw = _read_limited(path)
     except OSError as error:
-        raise CatalogError(
-            [Problem(name, Position(1, 1), "", f"cannot read the file: {error.strerror}")]
-        ) from None
-    if size > yamlsource.MAX_BYTES:
-        limit = yamlsource.MAX_BYTES // (1024 * 1024)
-        message = f"the file is {size / 1024 / 1024:.1f} MiB, over the {limit} MiB limit"
-        raise CatalogError([Problem(name, Position(1, 1), "", message)])
-    return parse_catalog(path.read_bytes(), name, base_dir=path.parent, today=today)
+        reason = error.strerror or str(error)
+        message = f"cannot read the file: {reason}"
+        if isinstance(error, FileNotFoundError):
+            message = "no such file; give the path of the claims file (claims.yaml)"
+        elif isinstance(error, IsADirectoryError):
+            message = "this is a folder; give the path of the claims file inside it"
+        elif isinstance(error, PermissionError):
+            message = "permission denied; make the file readable"
+        raise CatalogError([Problem(name, Position(1, 1), "", message)]) from None
+    except _TooBig as error:
+        message = yamlsource.too_big_message(error.size)
+        raise CatalogError([Problem(name, Position(1, 1), "", message)]) from None
+    return parse_catalog(raw, name, base_dir=path.parent, today=today)
+
+
+class _TooBig(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def _read_limited(path: Path) -> bytes:
+    """The file's bytes; the size limit is checked before reading, and again while reading."""
+    status = path.stat()
+    if stat.S_ISDIR(status.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+    if not stat.S_ISREG(status.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file; give the path of the claims file")
+    if status.st_size > yamlsource.MAX_BYTES:
+        raise _TooBig(status.st_size)
+    with path.open("rb") as stream:
+        raw = stream.read(yamlsource.MAX_BYTES + 1)
+    if len(raw) > yamlsource.MAX_BYTES:  # the file grew after stat()
+        raise _TooBig(len(raw))
+    return raw
 
 
 def parse_catalog(raw: bytes, name: str, *, base_dir: Path, today: date | None = None) -> Catalog:
@@ -82,13 +120,25 @@ def parse_catalog(raw: bytes, name: str, *, base_dir: Path, today: date | None =
     try:
         document = yamlsource.parse(yamlsource.read_text(raw))
     except SourceError as error:
-        raise CatalogError([Problem(name, error.position, "", error.message)]) from None
+        raise CatalogError(
+            _sorted([Problem(name, i.position, dotted(i.path), i.message) for i in error.issues])
+        ) from None
     checker = _Checker(name, document, base_dir, today or date.today())
-    catalog = checker.check()
+    try:
+        catalog = checker.check()
+    except _TooMany:
+        catalog = None
     if checker.problems or catalog is None:
-        problems = sorted(checker.problems, key=lambda problem: problem.position.line)
-        raise CatalogError(problems)
+        raise CatalogError(checker.finish())
     return catalog
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda problem: (problem.position.line, problem.position.column))
+
+
+class _TooMany(Exception):
+    """The problem limit was reached: stop checking."""
 
 
 def dotted(path: tuple[str | int, ...]) -> str:
@@ -105,17 +155,49 @@ def suggest(value: object, choices: Iterable[str]) -> str:
     return f" (did you mean '{matches[0]}'?)" if matches else ""
 
 
+Where = tuple[str | int, ...]
+
+
 class _Checker:
+    """Validates each record, then checks across records.
+
+    The checks across records read the raw data, not the validated records, so that a record
+    with a wrong type still has its references and dates checked: the editor sees every
+    problem at once. A path that validation reported is not checked again.
+    """
+
     def __init__(self, name: str, document: Document, base_dir: Path, today: date) -> None:
         self.name = name
         self.document = document
         self.base_dir = base_dir
         self.today = today
-        self.problems: list[Problem] = []
+        self.problems = [
+            Problem(name, issue.position, dotted(issue.path), issue.message)
+            for issue in document.issues
+        ]
+        self.reported: set[Where] = set()
 
-    def report(self, path: tuple[str | int, ...], message: str, *, key: bool = False) -> None:
+    def report(self, path: Where, message: str, *, key: bool = False) -> None:
+        # A value already reported while reading stands as INVALID: say nothing more about it.
+        if self.document.is_reported(path):
+            return
         position = self.document.position_of(path, key=key)
+        if len(self.problems) == MAX_PROBLEMS:
+            self.problems.append(Problem(self.name, position, "", yamlsource.TOO_MANY))
+            raise _TooMany
         self.problems.append(Problem(self.name, position, dotted(path), message))
+        self.reported.add(path)
+
+    def report_once(self, path: Where, message: str) -> None:
+        """Report a problem found across records, unless `path` already has one."""
+        if path not in self.reported:
+            self.report(path, message)
+
+    def finish(self) -> list[Problem]:
+        """Every problem, in file order; the note that checking stopped stays last."""
+        if len(self.problems) > MAX_PROBLEMS:
+            return [*_sorted(self.problems[:MAX_PROBLEMS]), self.problems[MAX_PROBLEMS]]
+        return _sorted(self.problems)
 
     def check(self) -> Catalog | None:
         data = self.document.data
@@ -127,43 +209,65 @@ class _Checker:
             return None
         if not self._check_top_level(data):
             return None
-        publisher = self._validate(Publisher, data.get("publisher"), ("publisher",))
-        sections = {
-            name: self._validate_section(name, model, data.get(name, []))
+        publisher = None
+        if "publisher" in data:
+            publisher = self._validate(Publisher, data["publisher"], ("publisher",))
+        records = {
+            name: self._validate_section(name, model, data[name])
             for name, model in SECTIONS.items()
+            if name in data
         }
-        for name, records in sections.items():
-            self._check_unique_ids(name, records)
-        self._check_scale(sections["ratings"])
-        for index, source in sections["sources"]:
+        # A section that is not a list of entries, or a missing required one, is reported
+        # already: references to it are not checked. A missing optional section has no ids.
+        raw = {name: _entries(data.get(name, [])) for name in SECTIONS}
+        ids = {
+            name: None
+            if entries is None or (name not in data and name in MIN_ENTRIES)
+            else {entry["id"] for _, entry in entries if isinstance(entry.get("id"), str)}
+            for name, entries in raw.items()
+        }
+        for name, entries in raw.items():
+            self._check_unique_ids(name, entries or [])
+        self._check_scale(raw)
+        for index, source in raw["sources"] or []:
             self._check_source(index, source)
-        ids = {name: {record.id for _, record in records} for name, records in sections.items()}
-        for index, claim in sections["claims"]:
+        for index, claim in raw["claims"] or []:
             self._check_claim(index, claim, ids)
         if self.problems or publisher is None:
             return None
-        return Catalog(
-            version=1,
-            publisher=publisher,
-            **{name: [record for _, record in records] for name, records in sections.items()},
-        )
+        try:
+            return Catalog(
+                version=1,
+                publisher=publisher,
+                **{name: [record for _, record in entries] for name, entries in records.items()},
+            )
+        except ValidationError as error:  # a rule on the whole catalog that no check above has
+            for detail in error.errors():
+                self._report_validation(Catalog, (), detail)
+            return None
 
     def _check_top_level(self, data: dict[Any, Any]) -> bool:
+        """Report missing, unknown and misspelt sections; False when the version is not ours."""
+        version = data.get("version")
         if "version" not in data:
-            self.report((), "missing 'version: 1' at the top of the file")
-            return False
-        if data["version"] != SCHEMA_VERSION or isinstance(data["version"], bool):
+            self.report((), "missing 'version: 1' at the top of the file; add it")
+        elif version == str(SCHEMA_VERSION):
+            self.report(
+                ("version",), "the version is the text '1'; write version: 1 without quotes"
+            )
+        elif version != SCHEMA_VERSION or isinstance(version, bool):
             self.report(
                 ("version",),
-                f"unsupported schema version {data['version']!r}; this generator reads version 1",
+                f"unsupported schema version {_show(version)}; this generator reads version 1: "
+                "write version: 1 and the fields of version 1",
             )
             return False
         for key in data:
             if key not in TOP_LEVEL:
-                self.report((key,), f"unknown section '{key}'{suggest(key, TOP_LEVEL)}", key=True)
-        for key in REQUIRED_TOP_LEVEL:
+                self.report((key,), f"unknown section {clip(key)}{_hint(key, TOP_LEVEL)}", key=True)
+        for key in REQUIRED_TOP_LEVEL[1:]:
             if key not in data:
-                self.report((), f"missing required section '{key}'")
+                self.report((), f"missing required section '{key}'; add it")
         return True
 
     def _validate_section(
@@ -172,8 +276,10 @@ class _Checker:
         if not isinstance(items, list):
             self.report((name,), f"'{name}' must be a list of entries, each starting with '- '")
             return []
-        if not items and name in REQUIRED_TOP_LEVEL:
-            self.report((name,), f"'{name}' needs at least {MIN_ENTRIES[name]}")
+        minimum = MIN_ENTRIES.get(name, 0)
+        if len(items) < minimum:
+            entries = "entries" if minimum > 1 else "entry"
+            self.report((name,), f"'{name}' needs at least {minimum} {entries}; add them")
         records = []
         for index, item in enumerate(items):
             record = self._validate(model, item, (name, index))
@@ -181,7 +287,7 @@ class _Checker:
                 records.append((index, record))
         return records
 
-    def _validate(self, model: type[BaseModel], item: object, path: tuple[str | int, ...]) -> Any:
+    def _validate(self, model: type[BaseModel], item: object, path: Where) -> Any:
         try:
             return model.model_validate(item)
         except ValidationError as error:
@@ -189,123 +295,236 @@ class _Checker:
                 self._report_validation(model, path, detail)
             return None
 
-    def _report_validation(
-        self, model: type[BaseModel], path: tuple[str | int, ...], detail: Any
-    ) -> None:
+    def _report_validation(self, model: type[BaseModel], path: Where, detail: Any) -> None:
         loc = tuple(detail["loc"])
         full = (*path, *loc)
         kind = detail["type"]
         value = detail.get("input")
         if kind == "missing":
-            self.report(full[:-1], f"missing required field '{loc[-1]}'")
+            self.report(full[:-1], f"missing required field '{loc[-1]}'; add it")
             return
         if kind == "extra_forbidden":
             known = _field_names(model, loc[:-1])
-            self.report(full, f"unknown field '{loc[-1]}'{suggest(loc[-1], known)}", key=True)
+            self.report(full, f"unknown field {clip(loc[-1])}{_hint(loc[-1], known)}", key=True)
             return
         self.report(full, _explain(kind, value, detail))
 
-    def _check_unique_ids(self, section: str, records: list[tuple[int, Any]]) -> None:
+    def _check_unique_ids(self, section: str, entries: list[tuple[int, dict[Any, Any]]]) -> None:
         seen: dict[str, int] = {}
-        for index, record in records:
-            if record.id in seen:
-                first = self.document.position_of((section, seen[record.id], "id"))
-                self.report(
+        for index, entry in entries:
+            entry_id = _text(entry, "id")
+            if entry_id is None:
+                continue
+            if entry_id in seen:
+                first = self.document.position_of((section, seen[entry_id], "id"))
+                self.report_once(
                     (section, index, "id"),
-                    f"duplicate id '{record.id}' (first used at line {first.line}); "
-                    "ids must be unique",
+                    f"duplicate id '{entry_id}' (first used at line {first.line}); "
+                    "ids must be unique: rename one of them",
                 )
             else:
-                seen[record.id] = index
+                seen[entry_id] = index
 
-    def _check_scale(self, ratings: list[tuple[int, Rating]]) -> None:
-        for (_, better), (index, worse) in itertools.pairwise(ratings):
-            if worse.value >= better.value:
-                self.report(
+    def _check_scale(self, raw: dict[str, list[tuple[int, dict[Any, Any]]] | None]) -> None:
+        ratings = raw["ratings"] or []
+        values = [
+            (index, entry.get("id"), entry["value"])
+            for index, entry in ratings
+            if type(entry.get("value")) is int
+        ]
+        for (_, better_id, better), (index, _, worse) in itertools.pairwise(values):
+            if worse >= better:
+                self.report_once(
                     ("ratings", index, "value"),
-                    f"value {worse.value} must be lower than {better.value} of '{better.id}': "
+                    f"value {worse} must be lower than {better} of {_show(better_id)}: "
                     "list ratings best first, with falling values",
                 )
+        for section, prefix in SCALE_ANCHORS.items():
+            taken = {
+                prefix + entry_id: entry_id
+                for _, entry in raw[section] or []
+                if (entry_id := _text(entry, "id")) is not None
+            }
+            for index, entry in ratings:
+                rating_id = _text(entry, "id")
+                if rating_id in taken:
+                    self.report_once(
+                        ("ratings", index, "id"),
+                        f"'{rating_id}' is also the scale page's anchor for the "
+                        f"{section} entry '{taken[rating_id]}'; choose another id",
+                    )
 
-    def _check_source(self, index: int, source: Source) -> None:
-        path: tuple[str | int, ...] = ("sources", index)
-        if source.kind == "seed-article":
-            if source.seed is None:
-                self.report(path, "a seed-article needs 'seed:', the path of its file in seeds/")
-            elif not _is_seed_path(source.seed) or not (self.base_dir / source.seed).is_file():
-                self.report(
-                    (*path, "seed"), f"no seed file '{source.seed}'; give a file under seeds/"
+    def _check_source(self, index: int, source: dict[Any, Any]) -> None:
+        path: Where = ("sources", index)
+        seed = source.get("seed")
+        if source.get("kind") == "seed-article":
+            if seed is None:
+                self.report_once(
+                    path, "a seed-article needs 'seed:', the path of its file in seeds/"
                 )
-        elif source.seed is not None:
-            self.report((*path, "seed"), "only a source of kind 'seed-article' takes 'seed:'")
-        if source.url is None and source.seed is None:
-            self.report(path, "a source needs 'url:' (or 'seed:' for a seed article)")
-        if source.archive_url is not None and source.url is None:
-            self.report((*path, "archive_url"), "'archive_url' is a copy of 'url'; add 'url' too")
-        self._check_not_future((*path, "date"), source.date)
+            elif isinstance(seed, str):
+                problem = _check_seed(self.base_dir, seed)
+                if problem:
+                    self.report_once((*path, "seed"), problem)
+        elif seed is not None and isinstance(source.get("kind"), str):
+            self.report_once(
+                (*path, "seed"),
+                "only a source of kind 'seed-article' takes 'seed:'; remove it, "
+                "or set kind: seed-article",
+            )
+        if "url" not in source and "seed" not in source:
+            self.report_once(path, "a source needs 'url:' (or 'seed:' for a seed article)")
+        if "archive_url" in source and "url" not in source:
+            self.report_once(
+                (*path, "archive_url"), "'archive_url' is a copy of 'url'; add 'url' too"
+            )
+        self._check_not_future((*path, "date"), _day(source, "date"))
 
-    def _check_claim(self, index: int, claim: Claim, ids: dict[str, set[str]]) -> None:
-        path: tuple[str | int, ...] = ("claims", index)
-        self._check_reference((*path, "claimant"), claim.claimant, "claimant", ids["claimants"])
-        self._check_reference((*path, "rating"), claim.rating, "rating", ids["ratings"])
-        self._check_reference(
-            (*path, "confidence"), claim.confidence, "confidence level", ids["confidence"]
-        )
-        for number, qualifier in enumerate(claim.qualifiers):
+    def _check_claim(
+        self, index: int, claim: dict[Any, Any], ids: dict[str, set[str] | None]
+    ) -> None:
+        path: Where = ("claims", index)
+        for field, section, kind in (
+            ("claimant", "claimants", "claimant"),
+            ("rating", "ratings", "rating"),
+            ("confidence", "confidence", "confidence level"),
+        ):
+            self._check_reference((*path, field), _text(claim, field), kind, ids[section])
+        qualifiers = claim.get("qualifiers")
+        qualifiers = qualifiers if isinstance(qualifiers, list) else []
+        for number, qualifier in enumerate(qualifiers):
             where = (*path, "qualifiers", number)
             self._check_reference(where, qualifier, "qualifier", ids["qualifiers"])
-            if qualifier in claim.qualifiers[:number]:
-                self.report(where, f"qualifier '{qualifier}' is listed twice")
-        for number, appearance in enumerate(claim.appearances):
-            where = (*path, "appearances", number, "source")
-            self._check_reference(where, appearance.source, "source", ids["sources"])
-        for number, evidence in enumerate(claim.evidence):
-            where = (*path, "evidence", number, "source")
-            self._check_reference(where, evidence.source, "source", ids["sources"])
-        self._check_not_future((*path, "claimed"), claim.claimed)
-        self._check_not_future((*path, "reviewed"), claim.reviewed)
+            if isinstance(qualifier, str) and qualifier in qualifiers[:number]:
+                self.report_once(where, f"qualifier '{qualifier}' is listed twice; remove one")
+        for field in ("appearances", "evidence"):
+            for number, item in _entries(claim.get(field)) or []:
+                where = (*path, field, number, "source")
+                self._check_reference(where, _text(item, "source"), "source", ids["sources"])
+        self._check_not_future((*path, "claimed"), _day(claim, "claimed"))
+        self._check_not_future((*path, "reviewed"), _day(claim, "reviewed"))
         self._check_history(path, claim, ids["ratings"])
 
-    def _check_history(self, path: tuple[str | int, ...], claim: Claim, ratings: set[str]) -> None:
-        for number, entry in enumerate(claim.history):
+    def _check_history(self, path: Where, claim: dict[Any, Any], ratings: set[str] | None) -> None:
+        entries = _entries(claim.get("history")) or []
+        before: date | None = None
+        for number, entry in entries:
             where = (*path, "history", number)
-            self._check_reference((*where, "rating"), entry.rating, "rating", ratings)
-            self._check_not_future((*where, "date"), entry.date)
-            if number and entry.date <= claim.history[number - 1].date:
-                self.report(
+            self._check_reference((*where, "rating"), _text(entry, "rating"), "rating", ratings)
+            day = _day(entry, "date")
+            self._check_not_future((*where, "date"), day)
+            if day is not None and before is not None and day <= before:
+                self.report_once(
                     (*where, "date"),
-                    f"{entry.date} is not after the entry before it "
-                    f"({claim.history[number - 1].date}); "
+                    f"{day} is not after the entry before it ({before}); "
                     "list history oldest first, one entry a date",
                 )
-        latest = claim.history[-1]
-        if claim.rating != latest.rating:
-            self.report(
+            before = day
+        if not entries or len(entries) != len(claim.get("history") or []):
+            return
+        latest = entries[-1][1]
+        latest_rating, latest_date = _text(latest, "rating"), _day(latest, "date")
+        rating, reviewed = _text(claim, "rating"), _day(claim, "reviewed")
+        if (
+            rating is not None
+            and latest_rating is not None
+            and rating != latest_rating
+            and (ratings is None or rating in ratings)
+        ):
+            self.report_once(
                 (*path, "rating"),
-                f"'{claim.rating}' differs from the latest history entry ('{latest.rating}' on "
-                f"{latest.date}); the latest history entry is the current verdict",
+                f"'{rating}' differs from the latest history entry ('{latest_rating}' on "
+                f"{latest_date}), which is the current verdict; set rating: {latest_rating}, "
+                "or add a history entry for the new verdict",
             )
-        if claim.reviewed < latest.date:
-            self.report(
+        if reviewed is not None and latest_date is not None and reviewed < latest_date:
+            self.report_once(
                 (*path, "reviewed"),
-                f"{claim.reviewed} is before the latest history entry ({latest.date}); "
-                "a claim is reviewed when its verdict changes",
+                f"{reviewed} is before the latest history entry ({latest_date}); "
+                f"a claim is reviewed when its verdict changes: set it to {latest_date} or later",
             )
 
     def _check_reference(
-        self, path: tuple[str | int, ...], value: str, kind: str, known: set[str]
+        self, path: Where, value: object, kind: str, known: set[str] | None
     ) -> None:
-        if value not in known:
-            self.report(path, f"unknown {kind} '{value}'{suggest(value, sorted(known))}")
+        section = _SECTION_OF[kind]
+        if known is not None and isinstance(value, str) and value not in known:
+            hint = _hint(value, sorted(known), section=section)
+            self.report_once(path, f"unknown {kind} '{value}'{hint}")
 
-    def _check_not_future(self, path: tuple[str | int, ...], value: date | None) -> None:
+    def _check_not_future(self, path: Where, value: date | None) -> None:
         if value is not None and value > self.today:
-            self.report(path, f"{value} is in the future (today is {self.today})")
+            self.report_once(path, f"{value} is in the future (today is {self.today}); correct it")
 
 
-def _is_seed_path(value: str) -> bool:
-    parts = value.split("/")
-    return len(parts) == 2 and parts[0] == "seeds" and parts[1] not in ("", ".", "..")
+_SECTION_OF = {
+    "claimant": "claimants",
+    "rating": "ratings",
+    "confidence level": "confidence",
+    "qualifier": "qualifiers",
+    "source": "sources",
+}
+
+
+def _entries(items: object) -> list[tuple[int, dict[Any, Any]]] | None:
+    """The mappings in a list, with their indexes; None when `items` is not a list."""
+    if not isinstance(items, list):
+        return None
+    return [(index, item) for index, item in enumerate(items) if isinstance(item, dict)]
+
+
+def _text(entry: dict[Any, Any], key: str) -> str | None:
+    value = entry.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _day(entry: dict[Any, Any], key: str) -> date | None:
+    value = entry.get(key)
+    return value if isinstance(value, date) and not isinstance(value, datetime) else None
+
+
+def _hint(value: object, choices: Iterable[str], *, section: str = "") -> str:
+    """A "did you mean", else what is allowed when that is a short list, else where to add it.
+
+    With `section`, `choices` are ids written there; without, they are names from the schema.
+    """
+    choices = list(choices)
+    close = suggest(value, choices)
+    if close:
+        return close
+    if choices and (len(choices) <= 10 or not section):
+        return f"; use one of: {', '.join(choices)}"
+    return f"; correct it, or add it under '{section}:'"
+
+
+def _check_seed(base_dir: Path, seed: str) -> str | None:
+    """What is wrong with the seed file `seed`, or None: it must be UTF-8 text inside seeds/."""
+    if not SEED_PATH.fullmatch(seed) or seed.endswith(("/.", "/..")):
+        return (
+            f"{clip(seed)} is not a plain file name in seeds/; use letters, digits, '.', '-' "
+            "and '_', like seeds/article.txt"
+        )
+    path = base_dir / seed
+    try:
+        if not path.is_file():
+            return f"no seed file {clip(seed)}; add the file or correct the path"
+        if path.resolve().parent != (base_dir / "seeds").resolve():
+            return f"{clip(seed)} links to a file outside seeds/; copy the article into seeds/"
+        if path.stat().st_size > yamlsource.MAX_BYTES:
+            return f"{clip(seed)} is over the {yamlsource.MAX_BYTES // 2**20} MiB limit"
+        text = path.read_bytes().decode("utf-8")
+    except OSError as error:
+        return f"cannot read {clip(seed)}: {error.strerror}; check the file"
+    except UnicodeDecodeError as error:
+        return f"{clip(seed)} is not UTF-8 text (byte {error.start}); save it as UTF-8"
+    bad = SEED_NOT_PRINTABLE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        return (
+            f"{clip(seed)} holds the control character U+{ord(bad.group()):04X} "
+            f"on line {line}; remove it"
+        )
+    return None
 
 
 def _field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -340,6 +559,8 @@ def _explain(kind: str, value: object, detail: Any) -> str:
         if isinstance(value, date):
             return f"expected text, got the date {value}; quote it"
         return f"expected text, got {shown}"
+    if isinstance(value, datetime):
+        return f"expected a date without a time, like {value.date()}, got {shown}"
     if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):
         return f"expected a date written as YYYY-MM-DD without quotes, got {shown}"
     if kind == "literal_error":
@@ -349,7 +570,7 @@ def _explain(kind: str, value: object, detail: Any) -> str:
     if kind in ("list_type", "too_short") and detail["loc"] and not isinstance(value, list):
         return f"expected a list (lines starting with '- '), got {shown}"
     if kind == "too_short":
-        return f"needs at least {context.get('min_length')} entry"
+        return f"needs at least {context.get('min_length')} entry; add one"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return f"expected a mapping of fields (key: value lines), got {shown}"
     if kind == "int_type":
@@ -370,5 +591,4 @@ def _show(value: object) -> str:
         return "a list"
     if value is None:
         return "nothing (null)"
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return clip(value)

@@ -13,16 +13,28 @@ SCHEMA_VERSION = 1
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 WIKIPEDIA_PATTERN = re.compile(r"https://[a-z-]+\.(?:m\.)?wikipedia\.org/wiki/[^\s?#]+")
 SHORT_CLAIM_LIMIT = 75
+# Ids become file names (claims/<id>.md, then claims/<id>/index.html): far below the 255 bytes
+# that file systems allow.
+ID_LIMIT = 80
+# Characters that RFC 3986 never allows unencoded; in a page they could end an attribute or
+# start Markdown syntax.
+URL_FORBIDDEN = re.compile(r"""["<>\\^`{|}\[\]]""")
 
-# Generated pages live beside the records' own pages: a record must not take their names.
+# Claim and source pages sit in claims/ and sources/ beside those folders' index.md; the other
+# names keep room for generated pages and exports to come (tests/test_load.py checks that every
+# generated page in those folders is covered).
 RESERVED_IDS = frozenset({"index", "all", "by-verdict", "by-claimant", "search", "feed", "assets"})
 
 
 def _check_slug(value: str) -> str:
+    if len(value) > ID_LIMIT:
+        raise ValueError(
+            f"{_clip(value)} is {len(value)} characters long; shorten the id to at most {ID_LIMIT}"
+        )
     if not SLUG_PATTERN.fullmatch(value):
         raise ValueError(
-            f"{value!r} is not a valid id: use lowercase letters, digits and single hyphens, "
-            "like 'nis-1500-arrived'"
+            f"{_clip(value)} is not a valid id: use lowercase letters, digits and single "
+            "hyphens, like 'nis-1500-arrived'"
         )
     if value in RESERVED_IDS:
         raise ValueError(f"{value!r} is reserved for a generated page; choose another id")
@@ -33,16 +45,34 @@ def _check_url(value: str) -> str:
     # Checked as written: a leading space or an upper-case scheme is refused, not repaired.
     if not re.fullmatch(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", value):
         raise ValueError(
-            f"{value!r} is not an absolute http or https URL; write it like https://example.org/page"
+            f"{_clip(value)} is not an absolute http or https URL; "
+            "write it like https://example.org/page"
+        )
+    forbidden = URL_FORBIDDEN.search(value)
+    if forbidden:
+        character = forbidden.group()
+        raise ValueError(
+            f"{_clip(value)} holds {character!r}, which a URL cannot hold as it is; "
+            f"write it as %{ord(character):02X}"
+        )
+    if "@" in re.split(r"[/?#]", value[value.index("//") + 2 :], maxsplit=1)[0]:
+        raise ValueError(
+            f"{_clip(value)} has a user name before '@', which can disguise where a link "
+            "goes; link to the page without it"
         )
     return value
+
+
+def _clip(value: str) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _check_wikipedia(value: str) -> str:
     _check_url(value)
     if not WIKIPEDIA_PATTERN.fullmatch(value):
         raise ValueError(
-            f"{value!r} is not a Wikipedia article URL; same_as takes only links like "
+            f"{_clip(value)} is not a Wikipedia article URL; same_as takes only links like "
             "https://en.wikipedia.org/wiki/Dmitry_Peskov"
         )
     return value
@@ -50,7 +80,7 @@ def _check_wikipedia(value: str) -> str:
 
 def _check_text(value: str) -> str:
     if not value.strip():
-        raise ValueError("must not be empty")
+        raise ValueError("is empty; write the text, or leave the field out where it is optional")
     return value
 
 

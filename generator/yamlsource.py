@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import yaml
 from yaml.events import (
@@ -23,16 +24,34 @@ from yaml.nodes import ScalarNode
 # libyaml's parser when PyYAML was built with it: the same events, several times faster.
 Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+# Reading costs time and memory in proportion to the number of values, so both are capped well
+# above any real claims file (a claim is about 60 values and 3 KB) and far below what would
+# stall a build: 16 MiB and a million values load in seconds.
 MAX_BYTES = 40 * 1024 * 1024
+MAX_VALUES = 1_000_000
 MAX_DEPTH = 32
+MAX_ISSUES = 100
+TOO_MANY = f"stopped after {MAX_ISSUES} problems; fix the ones above and check again"
 PLAIN_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("null", "bool", "int", "float", "str", "timestamp")
 )
+STR_TAG = "tag:yaml.org,2002:str"
+TAG_NAMES = {
+    "tag:yaml.org,2002:null": "null",
+    "tag:yaml.org,2002:bool": "true or false",
+    "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+# YAML's own printable set (YAML 1.1, section 5.1). Escapes in double-quoted strings can write
+# any other character; none of them belongs on a page, and Python-Markdown uses \x02 and \x03
+# as placeholders of its own.
+NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 Path = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Position:
     """A 1-based line and column in the source file."""
 
@@ -40,22 +59,54 @@ class Position:
     column: int
 
 
-class SourceError(Exception):
-    """The file is not readable as plain YAML data."""
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """A problem found while reading: where, at which path (possibly empty), and what."""
 
-    def __init__(self, position: Position, message: str) -> None:
+    position: Position
+    path: Path
+    message: str
+
+
+class SourceError(Exception):
+    """The file is not readable as plain YAML data.
+
+    `position` and `message` describe the problem that stopped reading; `issues` lists it
+    together with every problem found before it.
+    """
+
+    def __init__(
+        self, position: Position, message: str, *, earlier: list[Issue] | None = None
+    ) -> None:
         super().__init__(message)
         self.position = position
         self.message = message
+        self.issues = [*(earlier or []), Issue(position, (), message)]
+
+
+class _Invalid:
+    """Stands in for a value that was reported while reading, so that it is not reported again."""
+
+    def __repr__(self) -> str:
+        return "<invalid>"
+
+
+INVALID: Final = _Invalid()
 
 
 @dataclass
 class Document:
-    """The parsed data, and where each value and each mapping key starts."""
+    """The parsed data, and where each value and each mapping key starts.
+
+    Values that YAML can read but no schema accepts (impossible dates, control characters,
+    tags, repeated keys) are listed in `issues`; the data holds INVALID in their place.
+    """
 
     data: Any
     values: dict[Path, Position] = field(default_factory=dict)
     keys: dict[Path, Position] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    invalid: set[Path] = field(default_factory=set)
 
     def position_of(self, path: Path, *, key: bool = False) -> Position:
         """Where `path` starts, or where its nearest existing parent does."""
@@ -65,59 +116,157 @@ class Document:
             path = path[:-1]
         return self.values.get(path, Position(1, 1))
 
+    def is_reported(self, path: Path) -> bool:
+        """Whether the value at `path`, or a value holding it, was reported while reading."""
+        return any(path[:length] in self.invalid for length in range(len(path) + 1))
+
+
+def clip(value: object, limit: int = 60) -> str:
+    """A value as a message shows it: repr of text, cut short."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
 
 def read_text(raw: bytes) -> str:
-    """Decode UTF-8, refusing a byte-order mark and naming the first bad byte."""
+    """Decode UTF-8, refusing a byte-order mark, bad bytes and characters YAML does not allow."""
+    if len(raw) > MAX_BYTES:
+        raise SourceError(Position(1, 1), too_big_message(len(raw)))
     if raw.startswith(b"\xef\xbb\xbf"):
         raise SourceError(
             Position(1, 1),
             "the file starts with a byte-order mark (BOM); save it as UTF-8 without BOM",
         )
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         before = raw[: error.start]
         line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         raise SourceError(
             Position(line, column),
             f"byte 0x{raw[error.start]:02x} is not valid UTF-8; save the file as UTF-8",
         ) from None
+    _check_characters(text)
+    return text
+
+
+def too_big_message(size: int) -> str:
+    """What to say about a file of `size` bytes, over MAX_BYTES."""
+    limit = MAX_BYTES // (1024 * 1024)
+    return (
+        f"the file is {size / 1024 / 1024:.1f} MiB, over the {limit} MiB limit; "
+        "check that this is the claims file"
+    )
+
+
+def _check_characters(text: str) -> None:
+    issues: list[Issue] = []
+    for match in NOT_PRINTABLE.finditer(text):
+        start = match.start()
+        position = Position(text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start))
+        if len(issues) == MAX_ISSUES:
+            raise SourceError(position, TOO_MANY, earlier=issues)
+        issues.append(Issue(position, (), _unprintable(match.group(), escaped=False)))
+    if issues:
+        last = issues.pop()
+        raise SourceError(last.position, last.message, earlier=issues)
+
+
+def _unprintable(character: str, *, escaped: bool) -> str:
+    code = f"U+{ord(character):04X}"
+    if escaped:
+        return (
+            f"the text holds the control character {code}, written by a backslash escape "
+            "in \"double quotes\"; remove it, or put the text in 'single quotes' "
+            "if the backslash is meant"
+        )
+    return f"the control character {code} is not allowed in YAML; remove it"
 
 
 def parse(text: str) -> Document:
     """Parse one YAML document of mappings, sequences and plain scalars."""
+    if len(text) > MAX_BYTES:
+        raise SourceError(Position(1, 1), too_big_message(len(text.encode("utf-8", "replace"))))
+    _check_characters(text)
     loader = Loader(text)
+    composer = _Composer(loader)
     try:
-        return _Composer(loader).document()
+        return composer.document()
+    except SourceError as error:
+        raise SourceError(error.position, error.message, earlier=composer.result.issues) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
-        raise SourceError(position, _describe_syntax_error(error)) from None
-    except yaml.YAMLError as error:  # a reader error: a character YAML does not allow
-        position = Position(1, 1)
-        if isinstance(error, yaml.reader.ReaderError):
-            before = text[: error.position]
-            position = Position(before.count("\n") + 1, len(before) - before.rfind("\n"))
-        raise SourceError(position, f"YAML cannot read this file: {error}") from None
+        position, message = _describe_syntax_error(error, text)
+        raise SourceError(position, message, earlier=composer.result.issues) from None
+    except yaml.YAMLError as error:  # a reader error; _check_characters finds these first
+        raise SourceError(
+            Position(1, 1), f"YAML cannot read this file: {error}", earlier=composer.result.issues
+        ) from None
     finally:
         loader.dispose()
 
 
-def _describe_syntax_error(error: yaml.MarkedYAMLError) -> str:
+def _describe_syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[Position, str]:
+    """An editor's message for a YAML syntax error, at the most useful of its two marks."""
     problem = error.problem or "syntax error"
     context = error.context or ""
-    if "'\\t'" in problem:
-        return "YAML syntax error: a tab character; indent with spaces only"
+    mark = error.problem_mark or error.context_mark
+    start = error.context_mark or mark
+    found = ""
+    if mark is not None and mark.index < len(text):
+        found = text[mark.index]
+    if "tab" in problem or found == "\t":
+        return _mark(mark), "YAML syntax error: a tab character; indent with spaces only"
     if "end of stream" in problem and "quoted scalar" in context:
-        return "YAML syntax error: a quoted string is never closed; add the closing quote"
+        return _mark(start), (
+            "YAML syntax error: this quoted text is never closed; add the closing quote "
+            "(inside 'single quotes' write an apostrophe twice: 'it''s')"
+        )
+    if "flow sequence" in context or "flow mapping" in context:
+        bracket = "[ ... ]" if "sequence" in context else "{ ... }"
+        return _mark(start), (
+            f"YAML syntax error: this {bracket} is never closed, or an item in it is not "
+            "separated by a comma; close it, or quote the value if the bracket is text"
+        )
+    if "escape" in problem:
+        return _mark(mark), (
+            'YAML syntax error: a backslash escape that "double quotes" do not allow here; write '
+            "\\\\ for a backslash, or put the text in 'single quotes'"
+        )
+    if "expected <document start>" in problem:
+        return _mark(mark), (
+            "YAML syntax error: text after the end of the document ('...'); "
+            "keep everything in one document"
+        )
     if "mapping values are not allowed" in problem:
-        return (
+        return _mark(mark), (
             "YAML syntax error: a colon where none is allowed; check the indentation, "
             "or quote a value that contains ': '"
         )
+    if "cannot start any token" in problem and found in "@`%|>!&*":
+        return _mark(mark), (
+            f"YAML syntax error: a plain value cannot start with {found!r}; quote the value"
+        )
+    if "did not find expected key" in problem:
+        return _mark(mark), (
+            "YAML syntax error: this line does not continue the mapping above it; check its "
+            "indentation, and quote a value that holds a quote character"
+        )
+    if "expected '-' indicator" in problem or "expected node content" in problem:
+        return _mark(mark), (
+            "YAML syntax error: this line does not continue the list above it; check its "
+            "indentation: every item of a list starts with '- ' at the same column"
+        )
+    if "could not find expected ':'" in problem:
+        return _mark(start), (
+            "YAML syntax error: a key without ':' (or a key over 1024 characters); "
+            "write 'key: value', or quote the text"
+        )
     detail = f"{context}, {problem}" if context else problem
-    return f"YAML syntax error: {detail}"
+    return _mark(mark), f"YAML syntax error: {detail}"
+
+
+def _mark(mark: Any) -> Position:
+    return Position(mark.line + 1, mark.column + 1) if mark is not None else Position(1, 1)
 
 
 def _at(event: Any) -> Position:
@@ -130,6 +279,7 @@ class _Composer:
     def __init__(self, loader: Any) -> None:
         self.loader = loader
         self.result = Document(data=None)
+        self.count = 0
 
     def document(self) -> Document:
         self._expect(StreamStartEvent)
@@ -141,7 +291,7 @@ class _Composer:
         if not self.loader.check_event(StreamEndEvent):
             raise SourceError(
                 _at(self.loader.peek_event()),
-                "a second YAML document ('---'); keep everything in one document",
+                "a second YAML document (after '---' or '...'); keep everything in one document",
             )
         return self.result
 
@@ -150,67 +300,123 @@ class _Composer:
         assert isinstance(event, kind), event
         return event
 
-    def _value(self, path: Path, depth: int) -> Any:
+    def _report(self, event: Any, path: Path, message: str, *, is_value: bool = True) -> None:
+        """Note a problem and read on; `is_value` marks the value at `path` as reported."""
+        if len(self.result.issues) == MAX_ISSUES:
+            raise SourceError(_at(event), TOO_MANY)
+        self.result.issues.append(Issue(_at(event), path, message))
+        if is_value:
+            self.result.invalid.add(path)
+
+    def _value(self, path: Path | None, depth: int) -> Any:
+        """The value that starts at the next event; with no path, it is read and dropped."""
         event = self.loader.get_event()
+        self._check_event(event, depth)
+        if path is not None:
+            self.result.values[path] = _at(event)
+        if isinstance(event, ScalarEvent):
+            return self._scalar(event, path)
+        if isinstance(event, SequenceStartEvent):
+            is_tagged = self._is_tagged(event, "tag:yaml.org,2002:seq", path)
+            items: list[Any] = []
+            while not self.loader.check_event(SequenceEndEvent):
+                items.append(self._value(None if path is None else (*path, len(items)), depth + 1))
+            self.loader.get_event()
+            return INVALID if is_tagged else items
+        if isinstance(event, MappingStartEvent):
+            is_tagged = self._is_tagged(event, "tag:yaml.org,2002:map", path)
+            mapping = self._mapping(path, depth)
+            return INVALID if is_tagged else mapping
+        raise SourceError(_at(event), "unexpected YAML content")
+
+    def _check_event(self, event: Any, depth: int) -> None:
+        # Refused at the first one: without aliases nothing can expand ("billion laughs").
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
             raise SourceError(
                 _at(event), "anchors and aliases (&name, *name) are not allowed; write values out"
             )
         if depth > MAX_DEPTH:
-            raise SourceError(_at(event), f"data is nested more than {MAX_DEPTH} levels deep")
-        self.result.values[path] = _at(event)
-        if isinstance(event, ScalarEvent):
-            return self._scalar(event)
-        if isinstance(event, SequenceStartEvent):
-            self._check_collection_tag(event, "tag:yaml.org,2002:seq")
-            items: list[Any] = []
-            while not self.loader.check_event(SequenceEndEvent):
-                items.append(self._value((*path, len(items)), depth + 1))
-            self.loader.get_event()
-            return items
-        if isinstance(event, MappingStartEvent):
-            self._check_collection_tag(event, "tag:yaml.org,2002:map")
-            return self._mapping(path, depth)
-        raise SourceError(_at(event), "unexpected YAML content")
+            raise SourceError(
+                _at(event),
+                f"data is nested more than {MAX_DEPTH} levels deep; no claims file needs that",
+            )
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise SourceError(
+                _at(event),
+                f"the file holds more than {MAX_VALUES:,} values, over the limit; "
+                "check that this is the claims file",
+            )
 
-    def _mapping(self, path: Path, depth: int) -> dict[Any, Any]:
+    def _mapping(self, path: Path | None, depth: int) -> dict[Any, Any]:
         mapping: dict[Any, Any] = {}
         while not self.loader.check_event(MappingEndEvent):
-            key_event = self.loader.peek_event()
+            key_event = self.loader.get_event()
+            self._check_event(key_event, depth + 1)
             if not isinstance(key_event, ScalarEvent):
-                raise SourceError(_at(key_event), "a mapping key must be plain text")
-            self.loader.get_event()
-            key = self._scalar(key_event)
+                raise SourceError(
+                    _at(key_event), "a mapping key must be plain text, not a list or mapping"
+                )
+            key = self._scalar(key_event, path, is_key=True)
+            if key is INVALID or path is None:
+                self._value(None, depth + 1)
+                continue
             if not isinstance(key, str):
                 key = key_event.value
             if key in mapping:
                 first = self.result.keys[(*path, key)]
-                raise SourceError(
-                    _at(key_event),
-                    f"duplicate key '{key}' (first at line {first.line}); "
-                    "YAML would silently keep only the last one",
+                self._report(
+                    key_event,
+                    (*path, key),
+                    f"duplicate key {clip(key)} (first at line {first.line}); "
+                    "YAML would silently keep only the last one: remove one of them",
+                    is_value=False,
                 )
+                self._value(None, depth + 1)
+                continue
             self.result.keys[(*path, key)] = _at(key_event)
             mapping[key] = self._value((*path, key), depth + 1)
         self.loader.get_event()
         return mapping
 
-    def _check_collection_tag(self, event: Any, default: str) -> None:
-        if event.tag not in (None, "!", default):
-            raise SourceError(_at(event), f"YAML tag {event.tag!r} is not allowed; remove it")
+    def _is_tagged(self, event: Any, default: str, path: Path | None) -> bool:
+        if event.tag in (None, "!", default):
+            return False
+        if path is not None:
+            self._report(event, path, f"YAML tag {clip(event.tag)} is not allowed; remove it")
+        return True
 
-    def _scalar(self, event: Any) -> Any:
-        tag = event.tag
-        if tag in (None, "!"):
-            tag = self.loader.resolve(ScalarNode, event.value, event.implicit)
-        if tag not in PLAIN_TAGS:
-            raise SourceError(_at(event), f"YAML tag {event.tag!r} is not allowed; remove it")
-        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-        try:
-            return self.loader.construct_object(node, deep=True)
-        except (ValueError, OverflowError, yaml.constructor.ConstructorError):
-            if tag == "tag:yaml.org,2002:timestamp":
-                raise SourceError(
-                    _at(event), f"{event.value} is not a real date; write an existing YYYY-MM-DD"
-                ) from None
-            raise SourceError(_at(event), f"cannot read {event.value!r} as {tag}") from None
+    def _scalar(self, event: Any, path: Path | None, *, is_key: bool = False) -> Any:
+        """The Python value of a scalar, or INVALID once its problem is reported."""
+        value: str = event.value
+        problem = None
+        if event.tag in (None, "!"):
+            tag = self.loader.resolve(ScalarNode, value, event.implicit)
+            if tag not in PLAIN_TAGS:  # '=' and '<<' resolve to YAML 1.1 tags of their own
+                tag = STR_TAG
+        else:
+            tag = event.tag
+            implicit = self.loader.resolve(ScalarNode, value, (True, False))
+            if tag not in PLAIN_TAGS:
+                problem = f"YAML tag {clip(tag)} is not allowed; remove it"
+            elif tag != STR_TAG and implicit != tag:
+                problem = f"cannot read {clip(value)} as {TAG_NAMES[tag]}; remove the tag"
+        if problem is None and tag == STR_TAG:
+            bad = NOT_PRINTABLE.search(value)
+            if bad is None:
+                return value
+            problem = _unprintable(bad.group(), escaped=True)
+        if problem is None:
+            node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+            try:
+                return self.loader.construct_object(node, deep=True)
+            except (ValueError, OverflowError):
+                if tag == "tag:yaml.org,2002:timestamp":
+                    problem = f"{value} is not a real date; write an existing date as YYYY-MM-DD"
+                else:
+                    problem = (
+                        f"cannot read {clip(value)} as {TAG_NAMES[tag]}; quote it if it is text"
+                    )
+        if path is not None:
+            self._report(event, path, problem, is_value=not is_key)
+        return INVALID
