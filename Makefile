@@ -31,9 +31,11 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Refresh the golden files after a deliberate change to generated output; review the diff.
+# Refresh the golden files (generated Markdown, and the messages for tests/fixtures/broken)
+# after a deliberate change; review the diff before committing.
 golden: $(VENV)/.test-deps
 	$(BIN)/python -m tests.golden
+	$(BIN)/python -m tests.test_load
 
 # Benchmarks print figures; they are not part of `make test`.
 bench: $(VENV)/.test-deps browser-deps

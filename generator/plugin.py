@@ -67,7 +67,10 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         cache = self.root / self.config.cache_dir / "pages"
-        written = output.sync_tree(cache, self.site.pages)
+        try:
+            written = output.sync_tree(cache, self.site.pages)
+        except OSError as error:
+            raise PluginError(f"factcheck: cannot write {cache}: {error.strerror}") from None
         for path in self.site.pages:
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
