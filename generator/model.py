@@ -23,7 +23,7 @@ URL_FORBIDDEN = re.compile(r"""["<>\\^`{|}\[\]]""")
 # Claim and source pages sit in claims/ and sources/ beside those folders' index.md; the other
 # names keep room for generated pages and exports to come (tests/test_load.py checks that every
 # generated page in those folders is covered).
-RESERVED_IDS = frozenset({"index", "all", "by-verdict", "by-claimant", "search", "feed", "assets"})
+RESERVED_IDS = frozenset({"index"})
 
 
 def _check_slug(value: str) -> str:
