@@ -10,7 +10,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -27,6 +27,7 @@ from generator.model import (
     Rating,
     Source,
 )
+from generator.storage import Fingerprint, ParseCache, fingerprint
 from generator.yamlsource import Document, Position, SourceError, clip
 
 SECTIONS: dict[str, type[BaseModel]] = {
@@ -37,7 +38,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "claimants": Claimant,
     "claims": Claim,
 }
-TOP_LEVEL = ("version", "publisher", *SECTIONS)
+TOP_LEVEL = ("version", "publisher", "include", *SECTIONS)
 REQUIRED_TOP_LEVEL = ("version", "publisher", "ratings", "confidence")
 MIN_ENTRIES = {"ratings": 2, "confidence": 1}
 MAX_PROBLEMS = 100
@@ -52,7 +53,7 @@ SCALE_ANCHORS = {"qualifiers": "qualifier-", "confidence": "confidence-"}
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the file, at a line and column."""
+    """One thing wrong with a claims file, at a line and column."""
 
     file: str
     position: Position
@@ -65,16 +66,53 @@ class Problem:
 
 
 class CatalogError(Exception):
-    """claims.yaml has problems; `problems` lists every one found."""
+    """The claims files have problems; `problems` lists every one found."""
 
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("\n".join(str(problem) for problem in problems))
         self.problems = problems
 
 
+@dataclass(frozen=True)
+class Project:
+    """A validated catalog, and what incremental builds need to know about where it came from."""
+
+    catalog: Catalog
+    fingerprints: dict[str, dict[str, Fingerprint]]
+    """For sources, claimants and claims: a digest of each record's data, by id."""
+    files: tuple[Path, ...]
+    """Every claims file read, the root file first."""
+
+
+@dataclass(frozen=True)
+class _File:
+    """A claims file's text, under the name that messages give it."""
+
+    name: str
+    path: Path
+    text: str
+
+
 def load_catalog(path: Path, *, today: date | None = None) -> Catalog:
-    """Read and validate a claims file; raise CatalogError listing every problem."""
-    name = str(path)
+    """Read and validate a claims file and the files it includes; raise CatalogError."""
+    return load_project(path, today=today).catalog
+
+
+def load_project(
+    path: Path, *, today: date | None = None, cache: ParseCache | None = None
+) -> Project:
+    """Read and validate a claims file and the files it includes, reusing `cache`."""
+    root = _read_file(str(path), path)
+    return _load(root, path.parent, today or date.today(), cache or ParseCache())
+
+
+def parse_catalog(raw: bytes, name: str, *, base_dir: Path, today: date | None = None) -> Catalog:
+    """Validate the bytes of a claims file named `name`; other files resolve from `base_dir`."""
+    root = _File(name, base_dir / Path(name).name, _decode(raw, name))
+    return _load(root, base_dir, today or date.today(), ParseCache()).catalog
+
+
+def _read_file(name: str, path: Path) -> _File:
     try:
         raw = _read_limited(path)
     except OSError as error:
@@ -90,7 +128,19 @@ def load_catalog(path: Path, *, today: date | None = None) -> Catalog:
     except _TooBig as error:
         message = yamlsource.too_big_message(error.size)
         raise CatalogError([Problem(name, Position(1, 1), "", message)]) from None
-    return parse_catalog(raw, name, base_dir=path.parent, today=today)
+    return _File(name, path, _decode(raw, name))
+
+
+def _decode(raw: bytes, name: str) -> str:
+    try:
+        return yamlsource.read_text(raw)
+    except SourceError as error:
+        raise CatalogError(_reading_problems(name, error)) from None
+
+
+def _reading_problems(name: str, error: SourceError) -> list[Problem]:
+    problems = [Problem(name, i.position, dotted(i.path), i.message) for i in error.issues]
+    return sorted(problems, key=lambda problem: problem.position)
 
 
 class _TooBig(Exception):
@@ -115,26 +165,228 @@ def _read_limited(path: Path) -> bytes:
     return raw
 
 
-def parse_catalog(raw: bytes, name: str, *, base_dir: Path, today: date | None = None) -> Catalog:
-    """Validate the bytes of a claims file named `name`; seed paths resolve from `base_dir`."""
+def _load(root: _File, base_dir: Path, today: date, cache: ParseCache) -> Project:
+    """The fast way when the files are sound; else the exact way, which reports every problem."""
+    project = _load_fast(root, base_dir, today, cache)
+    if project is None:
+        project = _load_exact(root, base_dir, today)
+    return project
+
+
+def _load_fast(root: _File, base_dir: Path, today: date, cache: ParseCache) -> Project | None:
+    """Records from the parse cache, checked without positions; None at the first problem."""
+    records = cache.read_records(root.name, root.text)
+    if records is None or not isinstance(records.data, dict):
+        return None
+    included, include_problems = find_includes(base_dir, root, records.data.get("include"))
+    if include_problems:
+        return None
+    files = [(root.name, records)]
+    for path in included:
+        try:
+            file = _read_file(_included_name(root, base_dir, path), path)
+        except CatalogError:
+            return None
+        file_records = cache.read_records(file.name, file.text)
+        if file_records is None:
+            return None
+        files.append((file.name, file_records))
+    document, merge_problems = _merge(
+        [(name, Document(data=records.data)) for name, records in files]
+    )
+    if merge_problems:
+        return None
+    known = {
+        section: [
+            files[number][1].fingerprints[section][index]
+            for number, index in (
+                document.origin[(section, position)] for position in range(len(entries))
+            )
+        ]
+        for section in INCLUDED_SECTIONS
+        if isinstance(entries := document.data.get(section), list)
+    }
+    checker = _Checker(document, base_dir, today, cache.validated, known)
     try:
-        document = yamlsource.parse(yamlsource.read_text(raw))
+        catalog = checker.check()
+    except _TooMany:
+        return None
+    if catalog is None or checker.problems:
+        return None
+    fingerprints = {
+        section: {
+            entry["id"]: fingerprint
+            for entry, fingerprint in zip(
+                document.data.get(section) or [], known.get(section, []), strict=True
+            )
+        }
+        for section in INCLUDED_SECTIONS
+    }
+    cache.keep_validated({fp for ids in fingerprints.values() for fp in ids.values()})
+    return Project(catalog, fingerprints, (root.path, *included))
+
+
+def _load_exact(root: _File, base_dir: Path, today: date) -> Project:
+    """Parse every file with positions and check it all; raise CatalogError with every problem."""
+    try:
+        root_document = yamlsource.parse(root.text)
     except SourceError as error:
-        raise CatalogError(
-            _sorted([Problem(name, i.position, dotted(i.path), i.message) for i in error.issues])
-        ) from None
-    checker = _Checker(name, document, base_dir, today or date.today())
+        raise CatalogError(_reading_problems(root.name, error)) from None
+    data = root_document.data
+    include = data.get("include") if isinstance(data, dict) else None
+    included, include_problems = find_includes(base_dir, root, include)
+    documents = [(root.name, root_document)]
+    reading: list[Problem] = []
+    for path in included:
+        name = _included_name(root, base_dir, path)
+        try:
+            documents.append((name, yamlsource.parse(_read_file(name, path).text)))
+        except CatalogError as error:
+            reading.extend(error.problems)
+        except SourceError as error:
+            reading.extend(_reading_problems(name, error))
+    if reading:
+        raise CatalogError(reading)
+    document, merge_problems = _merge(documents)
+    checker = _Checker(document, base_dir, today)
+    for where, message in include_problems:
+        checker.report(where, message)
+    for name, where, message, is_key in merge_problems:
+        checker.report_in(name, where, message, key=is_key)
     try:
         catalog = checker.check()
     except _TooMany:
         catalog = None
     if checker.problems or catalog is None:
         raise CatalogError(checker.finish())
-    return catalog
+    fingerprints = {
+        section: {entry["id"]: fingerprint(entry) for entry in document.data.get(section) or []}
+        for section in INCLUDED_SECTIONS
+    }
+    return Project(catalog, fingerprints, (root.path, *included))
 
 
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda problem: (problem.position.line, problem.position.column))
+def find_includes(
+    base_dir: Path, root: _File, patterns: object
+) -> tuple[list[Path], list[tuple[Where, str]]]:
+    """The files that the root file's `include:` names, in order, and what is wrong with it."""
+    if patterns is None:
+        return [], []
+    if not isinstance(patterns, list):
+        return [], [(("include",), INCLUDE_SHAPE)]
+    found: dict[Path, None] = {}
+    problems: list[tuple[Where, str]] = []
+    top = base_dir.resolve()
+    for number, pattern in enumerate(patterns):
+        where: Where = ("include", number)
+        if not isinstance(pattern, str):
+            problems.append((where, INCLUDE_SHAPE))
+            continue
+        parts = PurePosixPath(pattern).parts
+        if not parts or pattern.startswith("/") or "\\" in pattern or ".." in parts:
+            problems.append(
+                (where, f"{clip(pattern)} must be a path inside this folder, like claims/*.yaml")
+            )
+            continue
+        matches = [
+            path
+            for path in sorted(base_dir.glob(pattern))
+            if path.suffix in (".yaml", ".yml") and path.is_file()
+        ]
+        matches = [path for path in matches if path.resolve() != root.path.resolve()]
+        if not matches:
+            problems.append(
+                (where, f"{clip(pattern)} matches no .yaml file; correct it, or remove it")
+            )
+        for path in matches:
+            if not path.resolve().is_relative_to(top):
+                problems.append((where, f"{clip(str(path))} links to a file outside this folder"))
+            else:
+                found.setdefault(path)
+    return list(found), problems
+
+
+INCLUDE_SHAPE = "'include' must be a list of file patterns, like '- claims/*.yaml'"
+INCLUDED_SECTIONS = ("sources", "claimants", "claims")
+
+
+def _included_name(root: _File, base_dir: Path, path: Path) -> str:
+    """An included file as messages name it: beside the root file as editors typed it."""
+    return str(Path(root.name).parent / path.relative_to(base_dir))
+
+
+@dataclass
+class _Merged:
+    """The data of every claims file as one catalog, remembering where each entry came from."""
+
+    data: Any
+    files: list[tuple[str, Document]]
+    origin: dict[tuple[str, int], tuple[int, int]]
+    """(section, index in the merged list) → (file number, index in that file's list)."""
+
+    def locate(self, path: Where, *, key: bool = False) -> tuple[str, Position, Where]:
+        """The file, position and path in that file of a merged path."""
+        number, local = self._local(path)
+        name, document = self.files[number]
+        return name, document.position_of(local, key=key), local
+
+    def is_reported(self, path: Where) -> bool:
+        number, local = self._local(path)
+        return self.files[number][1].is_reported(local)
+
+    def _local(self, path: Where) -> tuple[int, Where]:
+        if len(path) >= 2 and (origin := self.origin.get((path[0], path[1]))):  # type: ignore[arg-type]
+            return origin[0], (path[0], origin[1], *path[2:])
+        return 0, path
+
+
+def _merge(
+    documents: list[tuple[str, Document]],
+) -> tuple[_Merged, list[tuple[str, Where, str, bool]]]:
+    """The root file's data with the included files' lists appended to its own."""
+    root = documents[0][1].data
+    merged = _Merged(dict(root) if isinstance(root, dict) else root, documents, {})
+    problems: list[tuple[str, Where, str, bool]] = []
+    if not isinstance(root, dict):
+        return merged, problems
+    for section in INCLUDED_SECTIONS:
+        entries: list[Any] = []
+        for number, (name, document) in enumerate(documents):
+            data = document.data
+            if number and not isinstance(data, dict):
+                if section == INCLUDED_SECTIONS[0]:
+                    problems.append((name, (), INCLUDED_SHAPE, False))
+                continue
+            items = data.get(section)
+            if items is None or (number == 0 and not isinstance(items, list)):
+                continue
+            if not isinstance(items, list):
+                problems.append((name, (section,), f"'{section}' must be a list of entries", False))
+                continue
+            for index, item in enumerate(items):
+                merged.origin[(section, len(entries))] = (number, index)
+                entries.append(item)
+        if section in root and not isinstance(root[section], list):
+            continue
+        if section in root or entries:
+            merged.data[section] = entries
+    for name, document in documents[1:]:
+        if isinstance(document.data, dict):
+            for key in document.data:
+                if key not in INCLUDED_SECTIONS:
+                    problems.append((name, (key,), _misplaced(key), True))
+    return merged, problems
+
+
+INCLUDED_SHAPE = (
+    "an included file must be a mapping of 'claims:', 'sources:' and 'claimants:' lists"
+)
+
+
+def _misplaced(key: object) -> str:
+    if key in TOP_LEVEL:
+        return f"'{key}' belongs in the root claims file; an included file holds only lists"
+    return f"unknown section {clip(key)}; an included file holds only claims, sources and claimants"
 
 
 class _TooMany(Exception):
@@ -166,14 +418,25 @@ class _Checker:
     problem at once. A path that validation reported is not checked again.
     """
 
-    def __init__(self, name: str, document: Document, base_dir: Path, today: date) -> None:
-        self.name = name
+    def __init__(
+        self,
+        document: _Merged,
+        base_dir: Path,
+        today: date,
+        validated: dict[Fingerprint, BaseModel] | None = None,
+        known: dict[str, list[Fingerprint]] | None = None,
+    ) -> None:
         self.document = document
+        # Records validated before, by the fingerprint of their data, and the fingerprint of
+        # each entry of a section: a record that did not change is not validated again.
+        self.validated = {} if validated is None else validated
+        self.known = known or {}
         self.base_dir = base_dir
         self.today = today
         self.problems = [
             Problem(name, issue.position, dotted(issue.path), issue.message)
-            for issue in document.issues
+            for name, file in document.files
+            for issue in file.issues
         ]
         self.reported: set[Where] = set()
 
@@ -181,12 +444,21 @@ class _Checker:
         # A value already reported while reading stands as INVALID: say nothing more about it.
         if self.document.is_reported(path):
             return
-        position = self.document.position_of(path, key=key)
-        if len(self.problems) == MAX_PROBLEMS:
-            self.problems.append(Problem(self.name, position, "", yamlsource.TOO_MANY))
-            raise _TooMany
-        self.problems.append(Problem(self.name, position, dotted(path), message))
+        name, position, local = self.document.locate(path, key=key)
+        self._add(Problem(name, position, dotted(local), message))
         self.reported.add(path)
+
+    def report_in(self, name: str, path: Where, message: str, *, key: bool = False) -> None:
+        """Report a problem at `path` inside the file `name`."""
+        document = dict(self.document.files)[name]
+        if not document.is_reported(path):
+            self._add(Problem(name, document.position_of(path, key=key), dotted(path), message))
+
+    def _add(self, problem: Problem) -> None:
+        if len(self.problems) == MAX_PROBLEMS:
+            self.problems.append(Problem(problem.file, problem.position, "", yamlsource.TOO_MANY))
+            raise _TooMany
+        self.problems.append(problem)
 
     def report_once(self, path: Where, message: str) -> None:
         """Report a problem found across records, unless `path` already has one."""
@@ -194,10 +466,15 @@ class _Checker:
             self.report(path, message)
 
     def finish(self) -> list[Problem]:
-        """Every problem, in file order; the note that checking stopped stays last."""
+        """Every problem, file by file in reading order; the note that checking stopped is last."""
+        ranks = {name: rank for rank, (name, _) in enumerate(self.document.files)}
+
+        def order(problem: Problem) -> tuple[int, Position]:
+            return ranks.get(problem.file, 0), problem.position
+
         if len(self.problems) > MAX_PROBLEMS:
-            return [*_sorted(self.problems[:MAX_PROBLEMS]), self.problems[MAX_PROBLEMS]]
-        return _sorted(self.problems)
+            return [*sorted(self.problems[:MAX_PROBLEMS], key=order), self.problems[MAX_PROBLEMS]]
+        return sorted(self.problems, key=order)
 
     def check(self) -> Catalog | None:
         data = self.document.data
@@ -280,9 +557,15 @@ class _Checker:
         if len(items) < minimum:
             entries = "entries" if minimum > 1 else "entry"
             self.report((name,), f"'{name}' needs at least {minimum} {entries}; add them")
+        known = self.known.get(name, [])
         records = []
         for index, item in enumerate(items):
-            record = self._validate(model, item, (name, index))
+            fingerprint = known[index] if index < len(known) else None
+            record = self.validated.get(fingerprint) if fingerprint else None
+            if record is None:
+                record = self._validate(model, item, (name, index))
+                if record is not None and fingerprint:
+                    self.validated[fingerprint] = record
             if record is not None:
                 records.append((index, record))
         return records
@@ -316,10 +599,14 @@ class _Checker:
             if entry_id is None:
                 continue
             if entry_id in seen:
-                first = self.document.position_of((section, seen[entry_id], "id"))
+                first_file, first, _ = self.document.locate((section, seen[entry_id], "id"))
+                this_file, _, _ = self.document.locate((section, index, "id"))
+                at = f"line {first.line}"
+                if first_file != this_file:
+                    at = f"{first_file}:{first.line}"
                 self.report_once(
                     (section, index, "id"),
-                    f"duplicate id '{entry_id}' (first used at line {first.line}); "
+                    f"duplicate id '{entry_id}' (first used at {at}); "
                     "ids must be unique: rename one of them",
                 )
             else:

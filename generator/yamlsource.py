@@ -51,7 +51,7 @@ NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010
 Path = tuple[str | int, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)
 class Position:
     """A 1-based line and column in the source file."""
 
@@ -107,6 +107,8 @@ class Document:
     keys: dict[Path, Position] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     invalid: set[Path] = field(default_factory=set)
+    count: int = 0
+    """How many values (scalars, lists and mappings, keys included) the text holds."""
 
     def position_of(self, path: Path, *, key: bool = False) -> Position:
         """Where `path` starts, or where its nearest existing parent does."""
@@ -183,13 +185,16 @@ def _unprintable(character: str, *, escaped: bool) -> str:
     return f"the control character {code} is not allowed in YAML; remove it"
 
 
-def parse(text: str) -> Document:
-    """Parse one YAML document of mappings, sequences and plain scalars."""
+def parse(text: str, *, depth: int = 0) -> Document:
+    """Parse one YAML document of mappings, sequences and plain scalars.
+
+    `depth` is how deep the text's top value sits in a larger document, for the depth limit.
+    """
     if len(text) > MAX_BYTES:
         raise SourceError(Position(1, 1), too_big_message(len(text.encode("utf-8", "replace"))))
     _check_characters(text)
     loader = Loader(text)
-    composer = _Composer(loader)
+    composer = _Composer(loader, depth)
     try:
         return composer.document()
     except SourceError as error:
@@ -276,17 +281,17 @@ def _at(event: Any) -> Position:
 class _Composer:
     """Builds Python values straight from parser events, so that nothing is shared or expanded."""
 
-    def __init__(self, loader: Any) -> None:
+    def __init__(self, loader: Any, depth: int = 0) -> None:
         self.loader = loader
         self.result = Document(data=None)
-        self.count = 0
+        self.depth = depth
 
     def document(self) -> Document:
         self._expect(StreamStartEvent)
         if self.loader.check_event(StreamEndEvent):
             raise SourceError(Position(1, 1), "the file is empty; it must start with 'version: 1'")
         self._expect(DocumentStartEvent)
-        self.result.data = self._value((), 0)
+        self.result.data = self._value((), self.depth)
         self._expect(DocumentEndEvent)
         if not self.loader.check_event(StreamEndEvent):
             raise SourceError(
@@ -340,8 +345,8 @@ class _Composer:
                 _at(event),
                 f"data is nested more than {MAX_DEPTH} levels deep; no claims file needs that",
             )
-        self.count += 1
-        if self.count > MAX_VALUES:
+        self.result.count += 1
+        if self.result.count > MAX_VALUES:
             raise SourceError(
                 _at(event),
                 f"the file holds more than {MAX_VALUES:,} values, over the limit; "
