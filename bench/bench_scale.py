@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.make_corpus import write_project
 from generator.load import load_catalog
-from generator.pages import Settings, read_seed_texts, render_site
+from generator.site import Settings, read_seed_texts, render_site
 
 ENVIRONMENT = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator import output, sitecheck
 from generator.load import CatalogError, load_catalog
-from generator.pages import Settings, read_seed_texts, render_site
+from generator.site import Settings, read_seed_texts, render_site
 
 DEFAULT_SITE_URL = "https://factcheck.example.org/"
 

@@ -20,13 +20,11 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from generator.lookups import Index, appearance_sources
 from generator.structured import SCHEMA_ORG, StructuredData, organization
-
-if TYPE_CHECKING:
-    # pages.py calls add_machine_readable at the end of render_site.
-    from generator.pages import Index, Settings, Site
+from generator.templates import long_date
 
 ATOM = "http://www.w3.org/2005/Atom"
 EXPORT_SCHEMA_VERSION = 1
@@ -37,15 +35,60 @@ CSV_COLUMNS = (
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def add_machine_readable(site: Site, index: Index, settings: Settings) -> None:
-    """Add structured data to every claim page's metadata, and the data files to the site."""
-    structured = StructuredData(index, settings.site_url)
-    for claim in index.catalog.claims:
-        site.meta.setdefault(f"claims/{claim.id}.md", {}).update(structured.page_meta(claim))
-    site.files["claims.json"] = claims_json(index, structured)
-    site.files["claims.csv"] = claims_csv(index, structured)
-    site.files["claimreview-feed.json"] = claimreview_feed(index, structured)
-    site.files["feed.xml"] = atom_feed(index, structured)
+def data_files(index: Index, structured: StructuredData) -> dict[str, str | bytes]:
+    """The data files of the site, by path relative to its root."""
+    return {
+        "claims.json": claims_json(index, structured),
+        "claims.csv": claims_csv(index, structured),
+        "claimreview-feed.json": claimreview_feed(index, structured),
+        "feed.xml": atom_feed(index, structured),
+        "claims-table.json": claim_rows(index),
+    }
+
+
+def claim_rows(index: Index) -> str:
+    """The claims table of the whole archive, for filtering and sorting in the browser.
+
+    Compact: labels are listed once and rows refer to them by position; rows are newest first.
+    """
+    catalog = index.catalog
+    claimants = sorted(catalog.claimants, key=lambda claimant: (claimant.name, claimant.id))
+    rating_at = {rating.id: number for number, rating in enumerate(catalog.ratings)}
+    level_at = {level.id: number for number, level in enumerate(catalog.confidence)}
+    claimant_at = {claimant.id: number for number, claimant in enumerate(claimants)}
+    data = {
+        "verdicts": [[r.id, r.label, r.value] for r in catalog.ratings],
+        "confidence": [[c.id, c.label, index.confidence_rank(c)] for c in catalog.confidence],
+        "claimants": [[c.id, c.name] for c in claimants],
+        "columns": [
+            "id",
+            "short",
+            "verdict",
+            "confidence",
+            "claimant",
+            "claimed",
+            "display_date",
+            "qualifiers",
+            "tags",
+            "sources",
+        ],
+        "rows": [
+            [
+                claim.id,
+                claim.short,
+                rating_at[claim.rating],
+                level_at[claim.confidence],
+                claimant_at[claim.claimant],
+                claim.claimed.isoformat(),
+                long_date(claim.claimed),
+                claim.qualifiers,
+                claim.tags,
+                appearance_sources(claim),
+            ]
+            for claim in index.claims
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def claims_json(index: Index, structured: StructuredData) -> str:

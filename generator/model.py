@@ -24,6 +24,8 @@ URL_FORBIDDEN = re.compile(r"""["<>\\^`{|}\[\]]""")
 # names keep room for generated pages and exports to come (tests/test_load.py checks that every
 # generated page in those folders is covered).
 RESERVED_IDS = frozenset({"index"})
+# Later pages of paginated lists: claims/page-2.md.
+PAGE_NAME = re.compile(r"page-[0-9]+")
 
 
 def _check_slug(value: str) -> str:
@@ -36,7 +38,7 @@ def _check_slug(value: str) -> str:
             f"{_clip(value)} is not a valid id: use lowercase letters, digits and single "
             "hyphens, like 'nis-1500-arrived'"
         )
-    if value in RESERVED_IDS:
+    if value in RESERVED_IDS or PAGE_NAME.fullmatch(value):
         raise ValueError(f"{value!r} is reserved for a generated page; choose another id")
     return value
 
@@ -294,6 +296,9 @@ class Catalog(Record):
 
     version: Literal[1]
     """Schema version of the file."""
+    include: list[str] = []
+    """More files of claims, sources and claimants, as paths or patterns beside this file
+    (for example `claims/*.yaml`); their lists are added to this file's."""
     publisher: Publisher
     """Who publishes the site."""
     ratings: list[Rating] = Field(min_length=2)
@@ -308,3 +313,21 @@ class Catalog(Record):
     """Every claimant."""
     claims: list[Claim] = []
     """The checked claims."""
+
+
+def field_reference() -> list[tuple[str, list[tuple[str, bool, str]]]]:
+    """Each record type with its fields: name, whether required, and the field's docstring."""
+    models: list[type[BaseModel]] = [
+        Catalog, Publisher, Rating, Qualifier, Confidence, Source, Claimant, Claim,
+        Appearance, Evidence, HistoryEntry,
+    ]  # fmt: skip
+    return [
+        (
+            model.__name__,
+            [
+                (name, info.is_required(), info.description or "")
+                for name, info in model.model_fields.items()
+            ],
+        )
+        for model in models
+    ]

@@ -7,7 +7,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 # Left in every folder that `prepare_output` hands out: the folder may be replaced next time.
@@ -55,22 +55,33 @@ def sync_tree(root: Path, files: Mapping[str, str | bytes]) -> dict[str, Path]:
     root.mkdir(parents=True, exist_ok=True)
     written = {}
     for relative, content in files.items():
-        target = root / _checked(relative)
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        if target.is_symlink() or not target.is_file() or target.read_bytes() != data:
-            write_atomically(target, data)
+        target = root / checked(relative)
+        write_if_changed(target, content.encode("utf-8") if isinstance(content, str) else content)
         written[relative] = target
-    wanted = {PurePosixPath(relative) for relative in files} | {PurePosixPath(MARKER)}
+    remove_others(root, files)
+    return written
+
+
+def write_if_changed(target: Path, data: bytes) -> bool:
+    """Write `data` unless `target` holds it already; whether it was written."""
+    if not target.is_symlink() and target.is_file() and target.read_bytes() == data:
+        return False
+    write_atomically(target, data)
+    return True
+
+
+def remove_others(root: Path, keep: Iterable[str]) -> None:
+    """Remove every file under `root` but `keep` (relative POSIX paths) and MARKER."""
+    wanted = {PurePosixPath(relative) for relative in keep} | {PurePosixPath(MARKER)}
     for existing in sorted(root.rglob("*"), reverse=True):
         if existing.is_symlink() or not existing.is_dir():
             if PurePosixPath(existing.relative_to(root).as_posix()) not in wanted:
                 existing.unlink()
         elif not any(existing.iterdir()):
             existing.rmdir()
-    return written
 
 
-def _checked(relative: str) -> str:
+def checked(relative: str) -> str:
     """`relative`, once it is known to stay inside the folder it is joined to."""
     path = PurePosixPath(relative)
     if path.is_absolute() or not path.parts or any(p in ("..", ".") for p in path.parts):

@@ -1,399 +1,295 @@
-"""Records in, Markdown pages out: a pure function shared by the MkDocs plugin and the CLI."""
+"""Records in, Markdown pages out: what each page shows, what it depends on, and its text.
+
+`plan_pages` lists every generated page with its template, the values the template lays out,
+and its inputs: the records it shows (as ("claims", id)-style references, resolved to
+fingerprints by generator/site.py) and any plain values, such as the rows of a list page. A
+page's text is a function of its template and those inputs alone, which is what lets a build
+skip a page whose inputs did not change.
+
+Each page's text starts with one line, `<!-- factcheck {...} -->`, holding its title and the
+metadata the theme prints in the head (structured data, social tags), as JSON. Everything that
+ends up in the page's HTML is therefore in its file: a page is rebuilt exactly when its file
+changes.
+"""
 
 from __future__ import annotations
 
 import functools
-import posixpath
-import re
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+import json
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
-from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-import jinja2
-from markupsafe import Markup
-from pydantic import BaseModel
+from generator import escape, paths, templates
+from generator.charts import claims_per_month
+from generator.lookups import Index, appeared_in, cited_sources, current_since
+from generator.model import Claim, Rating, Source, field_reference
+from generator.quotes import mark_quotes, paragraphs
+from generator.structured import StructuredData
 
-from generator import charts, escape
-from generator.exports import add_machine_readable
-from generator.model import (
-    Appearance,
-    Catalog,
-    Claim,
-    Claimant,
-    Confidence,
-    Evidence,
-    HistoryEntry,
-    Publisher,
-    Qualifier,
-    Rating,
-    Source,
-)
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
-
-
-@dataclass
-class Site:
-    """Everything generated from one catalog."""
-
-    pages: dict[str, str] = field(default_factory=dict)
-    """Markdown pages by path relative to the docs folder."""
-    titles: dict[str, str] = field(default_factory=dict)
-    """Plain-text title of each generated page."""
-    snippets: dict[str, str] = field(default_factory=dict)
-    """Markdown that hand-written pages include with `<!-- factcheck:NAME -->`."""
-    files: dict[str, str | bytes] = field(default_factory=dict)
-    """Other files for the built site (data exports, feeds), by path relative to its root."""
-    meta: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Extra page metadata for the theme templates, by page path; values are pre-escaped."""
+CLAIMS_PER_PAGE = 100
+SOURCES_PER_PAGE = 200
+META_START = "<!-- factcheck "
+META_END = " -->\n"
 
 
 @dataclass(frozen=True)
-class Settings:
-    """What the generator needs to know about where the site is published."""
+class Page:
+    """A page to generate: where it goes, how it is made, and what it depends on."""
 
-    site_url: str
-    """Absolute URL of the site's root, ending in '/'."""
-
-
-@dataclass(frozen=True)
-class Marked:
-    """A span of seed text that a claim quotes."""
-
-    start: int
-    end: int
-    claim: Claim
+    path: str
+    template: str
+    title: str
+    values: Mapping[str, Any]
+    inputs: tuple[object, ...] | None
+    """Records (as Ref) and plain values the page shows; None: render it every time."""
+    meta: Callable[[], Mapping[str, Any]] | None = None
+    """The page's head metadata, computed only when the page is rendered."""
 
 
-class Index:
-    """Look-ups over a catalog, computed once."""
+class Ref(NamedTuple):
+    """A record a page shows, by section and id: its fingerprint goes into the page's key."""
 
-    def __init__(self, catalog: Catalog, seed_texts: Mapping[str, str]) -> None:
-        self.catalog = catalog
-        self.seed_texts = seed_texts
-        self.ratings: dict[str, Rating] = {rating.id: rating for rating in catalog.ratings}
-        self.qualifiers: dict[str, Qualifier] = {item.id: item for item in catalog.qualifiers}
-        self.confidence: dict[str, Confidence] = {item.id: item for item in catalog.confidence}
-        self.sources: dict[str, Source] = {source.id: source for source in catalog.sources}
-        self.claimants: dict[str, Claimant] = {item.id: item for item in catalog.claimants}
-        self.claims = sorted(
-            catalog.claims, key=lambda claim: (-claim.claimed.toordinal(), claim.id)
-        )
-
-    @cached_property
-    def claims_by_source(self) -> dict[str, list[Claim]]:
-        """Claims that appeared in or cite each source, in listing order."""
-        found: dict[str, list[Claim]] = defaultdict(list)
-        for claim in self.claims:
-            cited = [item.source for item in claim.appearances] + [e.source for e in claim.evidence]
-            for source_id in dict.fromkeys(cited):
-                found[source_id].append(claim)
-        return found
-
-    @cached_property
-    def claims_by_rating(self) -> dict[str, list[Claim]]:
-        return _group(self.claims, lambda claim: claim.rating)
-
-    @cached_property
-    def claims_by_claimant(self) -> dict[str, list[Claim]]:
-        return _group(self.claims, lambda claim: claim.claimant)
-
-    @cached_property
-    def latest_changes(self) -> list[tuple[HistoryEntry, Claim]]:
-        """History entries, newest first: every verdict given or changed."""
-        entries = [(entry, claim) for claim in self.claims for entry in claim.history]
-        return sorted(entries, key=lambda pair: (pair[0].date, pair[1].id), reverse=True)
-
-    @cached_property
-    def corrections(self) -> list[tuple[HistoryEntry, Claim]]:
-        """History entries marked as corrections, newest first."""
-        entries = [(e, claim) for claim in self.claims for e in claim.history if e.correction]
-        return sorted(entries, key=lambda pair: pair[0].date, reverse=True)
-
-    @cached_property
-    def filters(self) -> list[tuple[str, str, list[tuple[str, str]]]]:
-        """The claims table's filters: field name, label, and (value, text) options."""
-        used_qualifiers = {q for claim in self.claims for q in claim.qualifiers}
-        used_tags = sorted({tag for claim in self.claims for tag in claim.tags})
-        articles = [s for s in self.catalog.sources if s.kind == "seed-article"]
-        return [
-            ("verdict", "Verdict", [(r.id, r.label) for r in self.catalog.ratings]),
-            ("confidence", "Confidence", [(c.id, c.label) for c in self.catalog.confidence]),
-            (
-                "claimant",
-                "Claimant",
-                sorted(((c.id, c.name) for c in self.catalog.claimants), key=lambda o: o[1]),
-            ),
-            (
-                "qualifier",
-                "Note",
-                [(q.id, q.label) for q in self.catalog.qualifiers if q.id in used_qualifiers],
-            ),
-            ("tag", "Tag", [(tag, tag) for tag in used_tags]),
-            ("source", "Article", [(s.id, s.title) for s in articles]),
-        ]
-
-    def appearance_sources(self, claim: Claim) -> list[str]:
-        return list(dict.fromkeys(item.source for item in claim.appearances))
-
-    def confidence_rank(self, level: Confidence) -> int:
-        """Higher for more confident levels, for sorting."""
-        return len(self.catalog.confidence) - self.catalog.confidence.index(level)
-
-    def appearing_in(self, source: Source) -> list[Claim]:
-        return [
-            claim
-            for claim in self.claims_by_source.get(source.id, [])
-            if self.appeared_in(claim, source)
-        ]
-
-    def appeared_in(self, claim: Claim, source: Source) -> bool:
-        return any(item.source == source.id for item in claim.appearances)
-
-    def verdict_counts(self, claims: Iterable[Claim]) -> list[tuple[Rating, int]]:
-        counts = Counter(claim.rating for claim in claims)
-        return [(rating, counts[rating.id]) for rating in self.catalog.ratings]
-
-    def initial_rating(self, claim: Claim) -> Rating:
-        return self.ratings[claim.history[0].rating]
-
-    def current_since(self, claim: Claim) -> date:
-        """When the current verdict was first given: later entries may only add evidence."""
-        since = claim.history[-1].date
-        for entry in reversed(claim.history):
-            if entry.rating != claim.rating:
-                break
-            since = entry.date
-        return since
+    section: str
+    id: str
 
 
-def _group(claims: list[Claim], key: Callable[[Claim], str]) -> dict[str, list[Claim]]:
-    groups: dict[str, list[Claim]] = defaultdict(list)
-    for claim in claims:
-        groups[key(claim)].append(claim)
-    return groups
+class Label(NamedTuple):
+    """A rating, confidence level or claimant as a list row shows it."""
+
+    id: str
+    label: str
 
 
-def render_site(catalog: Catalog, seed_texts: Mapping[str, str], settings: Settings) -> Site:
-    """Every generated page for `catalog`; `seed_texts` maps seed source ids to their text."""
-    index = Index(catalog, seed_texts)
-    site = Site()
-    renderer = _Renderer(index, site)
+class ClaimRow(NamedTuple):
+    """One claim as list pages show it."""
+
+    id: str
+    short: str
+    verdict: Label
+    verdict_value: int
+    confidence: Label
+    confidence_rank: int
+    claimant: Label
+    claimed: date
+    qualifiers: tuple[str, ...]
+    tags: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+class Pagination(NamedTuple):
+    """Where a page stands in its list, with the paths of the list's pages."""
+
+    number: int
+    paths: tuple[str, ...]
+    first_item: int
+    last_item: int
+    total: int
+
+
+SCALE = Ref("scale", "")
+"""The input every page has: the publisher, the verdict scale, notes and confidence levels."""
+
+
+def render_page(page: Page) -> str:
+    """The page's text: the metadata line, then its Markdown."""
+    meta = {"title": page.title, **(page.meta() if page.meta else {})}
+    body = templates.render(page.template, page.path, title=page.title, **page.values)
+    return f"{META_START}{escape.json_for_script(meta)}{META_END}{body}"
+
+
+def read_meta(text: str) -> tuple[dict[str, Any], str]:
+    """A generated page's metadata and its Markdown; a page without the line has no metadata."""
+    if not text.startswith(META_START):
+        return {}, text
+    line, _, body = text.partition(META_END)
+    meta: dict[str, Any] = json.loads(line.removeprefix(META_START))
+    return meta, body
+
+
+def plan_pages(index: Index, structured: StructuredData) -> Iterator[Page]:
+    """Every generated page of the site, claims first."""
     for claim in index.claims:
-        renderer.page(f"claims/{claim.id}.md", "claim.md.j2", claim.short, claim=claim)
-    renderer.page("claims/index.md", "claims.md.j2", "All claims")
-    renderer.page("verdicts.md", "verdicts.md.j2", "Claims by verdict")
-    renderer.page("claimants.md", "claimants.md.j2", "Claims by claimant")
-    renderer.page("sources/index.md", "sources.md.j2", "Sources")
-    for source in catalog.sources:
-        marked = _mark_quotes(index, source) if source.id in seed_texts else []
-        renderer.page(
-            f"sources/{source.id}.md",
-            "source.md.j2",
-            source.title,
-            source=source,
-            paragraphs=_paragraphs(seed_texts.get(source.id, ""), marked),
+        yield claim_page(index, structured, claim)
+    rows = [claim_row(index, claim) for claim in index.claims]
+    yield from _claims_list(index, rows)
+    yield from _verdict_pages(index, rows)
+    yield from _claimant_pages(index, rows)
+    for source in index.catalog.sources:
+        yield source_page(index, source)
+    yield from _sources_list(index)
+    yield Page(
+        paths.SCALE,
+        "scale.md.j2",
+        "Verdicts, notes and confidence",
+        {"catalog": index.catalog},
+        None,
+    )
+    yield Page(
+        paths.CORRECTIONS,
+        "corrections.md.j2",
+        "Corrections log",
+        {"corrections": index.corrections},
+        None,
+    )
+
+
+def claim_page(index: Index, structured: StructuredData, claim: Claim) -> Page:
+    sources = {source_id: index.sources[source_id] for source_id in cited_sources(claim)}
+    inputs = (
+        SCALE,
+        Ref("claims", claim.id),
+        Ref("claimants", claim.claimant),
+        *(Ref("sources", source_id) for source_id in sources),
+    )
+    values = {
+        "claim": claim,
+        "claimant": index.claimants[claim.claimant],
+        "sources": sources,
+        "ratings": index.ratings,
+        "qualifiers": index.qualifiers,
+        "level": index.confidence[claim.confidence],
+        "since": current_since(claim),
+    }
+    return Page(
+        paths.claim(claim.id),
+        "claim.md.j2",
+        claim.short,
+        values,
+        inputs,
+        functools.partial(structured.page_meta, claim),
+    )
+
+
+def source_page(index: Index, source: Source) -> Page:
+    cited = index.claims_by_source.get(source.id, [])
+    appearing = [claim for claim in cited if appeared_in(claim, source.id)]
+    text = index.seed_texts.get(source.id)
+    marked = mark_quotes(text, source.id, appearing) if text is not None else []
+    inputs: list[object] = [SCALE, Ref("sources", source.id), *(Ref("claims", c.id) for c in cited)]
+    if text is not None:
+        inputs.append(Ref("seeds", source.id))
+    values = {
+        "source": source,
+        "cited": cited,
+        "appearing": appearing,
+        "counts": index.verdict_counts(appearing),
+        "ratings": index.ratings,
+        "paragraphs": paragraphs(text, marked) if text is not None else [],
+    }
+    return Page(paths.source(source.id), "source.md.j2", source.title, values, tuple(inputs))
+
+
+def claim_row(index: Index, claim: Claim) -> ClaimRow:
+    rating = index.ratings[claim.rating]
+    level = index.confidence[claim.confidence]
+    claimant = index.claimants[claim.claimant]
+    return ClaimRow(
+        claim.id,
+        claim.short,
+        Label(rating.id, rating.label),
+        rating.value,
+        Label(level.id, level.label),
+        index.confidence_rank(level),
+        Label(claimant.id, claimant.name),
+        claim.claimed,
+        tuple(claim.qualifiers),
+        tuple(claim.tags),
+        tuple(dict.fromkeys(item.source for item in claim.appearances)),
+    )
+
+
+def _paginate(first: str, items: list[Any], size: int) -> Iterator[tuple[Pagination, list[Any]]]:
+    count = max(1, -(-len(items) // size))
+    all_paths = tuple(paths.list_page(first, number) for number in range(1, count + 1))
+    for number in range(1, count + 1):
+        chunk = items[(number - 1) * size : number * size]
+        start = (number - 1) * size
+        yield Pagination(number, all_paths, start + 1, start + len(chunk), len(items)), chunk
+
+
+def _claims_list(index: Index, rows: list[ClaimRow]) -> Iterator[Page]:
+    months = claims_per_month(index.claims)
+    filters = index.filters
+    for pagination, chunk in _paginate(paths.CLAIMS, rows, CLAIMS_PER_PAGE):
+        title = "All claims" if pagination.number == 1 else f"All claims, page {pagination.number}"
+        values = {"rows": chunk, "pagination": pagination, "months": months, "filters": filters}
+        inputs = (SCALE, tuple(chunk), pagination, tuple(months), repr(filters))
+        yield Page(pagination.paths[pagination.number - 1], "claims.md.j2", title, values, inputs)
+
+
+def _verdict_pages(index: Index, rows: list[ClaimRow]) -> Iterator[Page]:
+    counts = index.verdict_counts(index.claims)
+    yield Page(paths.VERDICTS, "verdicts.md.j2", "Claims by verdict", {"counts": counts}, None)
+    by_rating: dict[str, list[ClaimRow]] = {rating.id: [] for rating in index.catalog.ratings}
+    for row in rows:
+        by_rating[row.verdict.id].append(row)
+    for rating in index.catalog.ratings:
+        yield from _row_pages(
+            paths.verdict(rating.id), f"Claims rated {rating.label}", by_rating[rating.id], rating
         )
-    renderer.page("scale.md", "scale.md.j2", "Verdicts, notes and confidence")
-    renderer.page("corrections.md", "corrections.md.j2", "Corrections log")
-    renderer.snippet("verdict-counts", "_verdict_counts.md.j2")
-    renderer.snippet("latest-changes", "_latest_changes.md.j2")
-    renderer.snippet("field-reference", "_field_reference.md.j2", models=schema_reference())
-    add_machine_readable(site, index, settings)
-    return site
 
 
-def schema_reference() -> list[tuple[str, list[tuple[str, bool, str]]]]:
-    """Each record type with its fields: name, whether required, and the field's docstring."""
-    models: list[type[BaseModel]] = [
-        Catalog, Publisher, Rating, Qualifier, Confidence, Source, Claimant, Claim,
-        Appearance, Evidence, HistoryEntry,
-    ]  # fmt: skip
-    return [
-        (
-            model.__name__,
-            [
-                (name, info.is_required(), info.description or "")
-                for name, info in model.model_fields.items()
-            ],
+def _claimant_pages(index: Index, rows: list[ClaimRow]) -> Iterator[Page]:
+    claimants = sorted(index.catalog.claimants, key=lambda claimant: (claimant.name, claimant.id))
+    counts = {claimant.id: 0 for claimant in claimants}
+    by_claimant: dict[str, list[ClaimRow]] = {claimant.id: [] for claimant in claimants}
+    for row in rows:
+        by_claimant[row.claimant.id].append(row)
+        counts[row.claimant.id] += 1
+    yield Page(
+        paths.CLAIMANTS,
+        "claimants.md.j2",
+        "Claims by claimant",
+        {"claimants": claimants, "counts": counts},
+        None,
+    )
+    for claimant in claimants:
+        yield from _row_pages(
+            paths.claimant(claimant.id),
+            f"Claims by {claimant.name}",
+            by_claimant[claimant.id],
+            None,
         )
-        for model in models
-    ]
 
 
-def read_seed_texts(catalog: Catalog, base_dir: Path) -> dict[str, str]:
-    """The text of each seed article, by source id."""
+def _row_pages(
+    first: str, heading: str, rows: list[ClaimRow], rating: Rating | None
+) -> Iterator[Page]:
+    for pagination, chunk in _paginate(first, rows, CLAIMS_PER_PAGE):
+        title = heading if pagination.number == 1 else f"{heading}, page {pagination.number}"
+        values = {"rows": chunk, "pagination": pagination, "heading": heading, "rating": rating}
+        inputs = (SCALE, tuple(chunk), pagination, heading)
+        yield Page(
+            pagination.paths[pagination.number - 1], "claim_list.md.j2", title, values, inputs
+        )
+
+
+def _sources_list(index: Index) -> Iterator[Page]:
+    sources = sorted(index.catalog.sources, key=lambda source: (source.title, source.id))
+    for pagination, chunk in _paginate(paths.SOURCES, sources, SOURCES_PER_PAGE):
+        title = "Sources" if pagination.number == 1 else f"Sources, page {pagination.number}"
+        values = {"sources": chunk, "pagination": pagination}
+        inputs = (pagination, *(Ref("sources", source.id) for source in chunk))
+        yield Page(pagination.paths[pagination.number - 1], "sources.md.j2", title, values, inputs)
+
+
+def snippets(index: Index) -> dict[str, tuple[str, Mapping[str, Any]]]:
+    """Markdown that hand-written pages include with `<!-- factcheck:NAME -->`: template, values."""
     return {
-        source.id: (base_dir / source.seed).read_text("utf-8")
-        for source in catalog.sources
-        if source.seed is not None
+        "verdict-counts": (
+            "_verdict_counts.md.j2",
+            {"total": len(index.claims), "counts": index.verdict_counts(index.claims)},
+        ),
+        "latest-changes": (
+            "_latest_changes.md.j2",
+            {"changes": index.latest_changes[:8], "ratings": index.ratings},
+        ),
+        "field-reference": ("_field_reference.md.j2", {"models": field_reference()}),
     }
 
 
-class _Renderer:
-    def __init__(self, index: Index, site: Site) -> None:
-        self.index = index
-        self.site = site
-        self.environment = make_environment()
-
-    def page(self, path: str, template: str, title: str, **values: Any) -> None:
-        self.site.pages[path] = self._render(path, template, title, **values)
-        self.site.titles[path] = title
-
-    def snippet(self, name: str, template: str, **values: Any) -> None:
-        # Snippets land in hand-written pages at the top of the docs folder.
-        self.site.snippets[name] = self._render("index.md", template, name, **values)
-
-    def _render(self, path: str, template: str, title: str, **values: Any) -> str:
-        context = {
-            "index": self.index,
-            "catalog": self.index.catalog,
-            "title": title,
-            "page_path": path,
-            "link": _linker(path, markdown=True),
-            "href": _linker(path, markdown=False),
-            **values,
-        }
-        return self.environment.get_template(template).render(context)
-
-
-def make_environment() -> jinja2.Environment:
-    """The Jinja environment for generated Markdown: strict, and escaping every value."""
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        undefined=jinja2.StrictUndefined,
-        finalize=_finalize,
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    environment.globals.update(
-        verdict_bars=charts.verdict_bars,
-        month_columns=charts.month_columns,
-        verdict_timeline=charts.verdict_timeline,
-        claims_per_month=charts.claims_per_month,
-    )
-    environment.filters.update(
-        slug=_slug,
-        slugs=lambda values: Markup(" ".join(_slug(value) for value in values)),
-        url=escape.url,
-        attr=escape.attribute,
-        markdown=escape.analysis_html,
-        long_date=long_date,
-    )
-    return environment
-
-
-def _finalize(value: object) -> object:
-    if isinstance(value, Markup | int | date):
-        return value
-    if isinstance(value, str):
-        return escape.text(value)
-    raise TypeError(f"templates print only text, numbers and dates, not {type(value).__name__}")
-
-
-def _slug(value: str) -> Markup:
-    if not re.fullmatch(r"[a-z0-9-]+", value):
-        raise ValueError(f"not a slug: {value!r}")
-    return Markup(value)
-
-
-def long_date(value: date) -> str:
-    """18 October 2024."""
-    return f"{value.day} {value:%B %Y}"
-
-
-def _linker(from_path: str, *, markdown: bool) -> Callable[[str], Markup]:
-    """Relative links from one generated page: to .md files, or to their directory URLs."""
-
-    def link(to_path: str) -> Markup:
-        to_path, _, anchor = to_path.partition("#")
-        if markdown:
-            target = _relative(to_path, posixpath.dirname(from_path) or ".")
-        else:
-            target = _relative(_url_dir(to_path), _url_dir(from_path))
-            target = "./" if target == "." else target + "/"
-        return Markup(target + (f"#{anchor}" if anchor else ""))
-
-    return link
-
-
-@functools.lru_cache(maxsize=65536)
-def _relative(path: str, start: str) -> str:
-    return posixpath.relpath(path, start)
-
-
-def _url_dir(path: str) -> str:
-    """The folder a page is served from: `a/b.md` at `a/b/`, `a/index.md` at `a/`."""
-    stem = path.removesuffix(".md")
-    if posixpath.basename(stem) == "index":
-        return posixpath.dirname(stem) or "."
-    return stem
-
-
-def normalise(text: str) -> str:
-    """Text with whitespace runs collapsed and typographic quotes made plain."""
-    for fancy, plain in (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"')):
-        text = text.replace(fancy, plain)
-    return re.sub(r"\s+", " ", text)
-
-
-def _mark_quotes(index: Index, source: Source) -> list[Marked]:
-    """Where each claim's quote stands in the seed text, as spans of the original text."""
-    text = index.seed_texts[source.id]
-    marked = []
-    for claim in index.claims_by_source.get(source.id, []):
-        for appearance in claim.appearances:
-            if appearance.source != source.id:
-                continue
-            match = re.search(_quote_pattern(appearance.quote), text)
-            if match:
-                marked.append(Marked(match.start(), match.end(), claim))
-    return sorted(marked, key=lambda span: span.start)
-
-
-def _quote_pattern(quote: str) -> str:
-    """A regex matching `quote` in the original text, whatever its whitespace and quote marks."""
-    classes = {"'": "['\u2018\u2019]", '"': '["\u201c\u201d]'}
-    parts = []
-    for character in normalise(quote).strip():
-        if character == " ":
-            parts.append(r"\s+")
-        else:
-            parts.append(classes.get(character, re.escape(character)))
-    return "".join(parts)
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A run of seed text, marked with the claim it quotes or not."""
-
-    text: str
-    claim: Claim | None = None
-
-
-def _paragraphs(text: str, marked: list[Marked]) -> list[list[Segment]]:
-    """Seed text split into paragraphs of plain and quoted segments. Overlaps keep the first."""
-    segments: list[Segment] = []
-    position = 0
-    for span in marked:
-        if span.start < position:
-            continue
-        segments.append(Segment(text[position : span.start]))
-        segments.append(Segment(text[span.start : span.end], span.claim))
-        position = span.end
-    segments.append(Segment(text[position:]))
-    paragraphs: list[list[Segment]] = [[]]
-    for segment in segments:
-        pieces = segment.text.split("\n")
-        for number, piece in enumerate(pieces):
-            if number:
-                paragraphs.append([])
-            if piece.strip():
-                paragraphs[-1].append(Segment(piece, segment.claim))
-    return [paragraph for paragraph in paragraphs if paragraph]
+def render_snippet(template: str, values: Mapping[str, Any]) -> str:
+    # Snippets land in hand-written pages at the top of the docs folder.
+    return templates.render(template, "index.md", **values)

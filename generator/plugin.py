@@ -1,12 +1,34 @@
-"""The MkDocs plugin: runs the generator on every build and serve (the only mkdocs import)."""
+"""The MkDocs plugin: runs the generator on every build and serve (the only mkdocs import).
+
+Work is kept between builds in `.cache/factcheck/`, keyed by content: parsed records
+(generator/storage.py), generated pages (generator/site.py) and each generated page's HTML and
+table of contents, by the digest of its Markdown. Under `mkdocs serve` the same objects stay in
+memory from one rebuild to the next.
+
+With `--dirty`, MkDocs rebuilds only pages whose source file is newer than their output. The
+generator rewrites a page's file exactly when its text changes, so that holds for generated
+pages. The plugin makes it hold for the rest too: a hand-written page whose snippets changed,
+and every page when the theme, mkdocs.yml or the navigation changed, lose their output so that
+MkDocs builds them again; the output of pages that no longer exist is removed.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import html
+import json
+import logging
+import pickle
 import re
+import shutil
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import markdown
+import mkdocs
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -14,36 +36,64 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from generator import output, search
-from generator.load import CatalogError, load_catalog
-from generator.pages import TEMPLATES, Settings, Site, read_seed_texts, render_site
+from generator import output, pages, search
+from generator.load import CatalogError, load_project
+from generator.site import PageStore, Settings, Stored, read_seed_texts
+from generator.storage import ParseCache
+from generator.templates import TEMPLATES
 
 SNIPPET_MARKER = re.compile(r"<!-- factcheck:([a-z0-9-]+) -->")
+# The HTML of a page depends on these too; a change to any of them converts every page again.
+HTML_CACHE_VERSION = f"1 {mkdocs.__version__} {markdown.__version__}".encode()
+log = logging.getLogger("mkdocs.plugins.factcheck")
 
 
 class FactCheckConfig(Config):
     claims = config_options.Type(str, default="claims.yaml")
     """The claims file, relative to mkdocs.yml."""
     cache_dir = config_options.Type(str, default=".cache/factcheck")
-    """Where generated Markdown is written, relative to mkdocs.yml; never inside docs_dir."""
+    """Where generated Markdown and caches are kept, relative to mkdocs.yml; never in docs_dir."""
+
+
+@dataclass
+class _Memory:
+    """What one project keeps between the rebuilds of one process."""
+
+    parse_cache: ParseCache
+    store: PageStore
+    html: dict[str, Any] = field(default_factory=dict)
+    pagefind: threading.Thread | None = None
+
+
+_MEMORY: dict[Path, _Memory] = {}
 
 
 class FactCheckPlugin(BasePlugin[FactCheckConfig]):
     def __init__(self) -> None:
-        self.site = Site()
+        self.stored: Stored | None = None
         self.root = Path()
+        self.cache = Path()
         self.staging: output.Staging | None = None
         self.is_staged = False
+        self.is_dirty = False
+        self.is_serve = False
+        self.cached_html: dict[str, Any] = {}
+        self.used_html: set[str] = set()
+        self.watched: tuple[Path, ...] = ()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs build` writes into a staging folder that replaces site_dir only when the
         # build succeeds; serve and dirty builds write in place.
         self.is_staged = command in ("build", "gh-deploy") and not dirty
+        self.is_dirty = dirty
+        self.is_serve = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).resolve().parent
+        self.cache = self.root / self.config.cache_dir
         if self.is_staged:
             self.staging = output.Staging(Path(config.site_dir))
             config.site_dir = str(self.staging.folder)
@@ -55,58 +105,183 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             raise PluginError("factcheck: set site_url in mkdocs.yml (structured data needs it)")
         return config
 
+    def _memory(self) -> _Memory:
+        memory = _MEMORY.get(self.root)
+        if memory is None:
+            memory = _Memory(ParseCache(self.cache / "parsed"), PageStore(self.cache / "pages"))
+            _MEMORY[self.root] = memory
+        return memory
+
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Runs before MkDocs cleans site_dir, so a broken claims file leaves the old site alone.
         path = _as_typed(self.root / self.config.claims)
+        memory = self._memory()
         try:
-            catalog = load_catalog(path)
+            project = load_project(path, cache=memory.parse_cache)
         except CatalogError as error:
             raise PluginError(f"{path.name} has problems; nothing was built:\n{error}") from None
         settings = Settings(site_url=_site_url(config))
-        self.site = render_site(catalog, read_seed_texts(catalog, path.parent), settings)
+        seeds = read_seed_texts(project.catalog, path.parent)
+        try:
+            self.stored = memory.store.render(project, seeds, settings)
+            output.sync_tree(self.cache / "files", self.stored.files)
+        except OSError as error:
+            raise PluginError(f"factcheck: cannot write {self.cache}: {error.strerror}") from None
+        self.watched = project.files
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        cache = self.root / self.config.cache_dir / "pages"
-        try:
-            written = output.sync_tree(cache, self.site.pages)
-        except OSError as error:
-            raise PluginError(f"factcheck: cannot write {cache}: {error.strerror}") from None
-        for path in self.site.pages:
+        assert self.stored is not None
+        folder = self.cache / "pages"
+        for path in self.stored.pages:
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
                     f"factcheck: content/{path} clashes with a generated page; rename it"
                 )
-            generated = File.generated(config, path, abs_src_path=str(written[path]))
+            generated = File.generated(config, path, abs_src_path=str(folder / path))
             generated.edit_uri = None
             files.append(generated)
-        for path, content in self.site.files.items():
-            files.append(File.generated(config, path, content=content))
+        for path in self.stored.files:
+            files.append(
+                File.generated(config, path, abs_src_path=str(self.cache / "files" / path))
+            )
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.is_dirty:
+            self._invalidate_stale_output(nav, config, files)
+        self._load_html_cache()
+        return nav
+
+    def _invalidate_stale_output(self, nav: Navigation, config: MkDocsConfig, files: Files) -> None:
+        """Remove the output that a dirty build would otherwise keep although it is out of date."""
+        assert self.stored is not None
+        site = Path(config.site_dir)
+        state_file = self.cache / "dirty" / (_digest(str(site).encode()).hex() + ".json")
+        try:
+            before = json.loads(state_file.read_text("utf-8"))
+        except (OSError, ValueError):
+            before = {}
+        layout = _digest(
+            json.dumps([_theme_digest(config), [str(item) for item in nav]]).encode("utf-8")
+        ).hex()
+        if before.get("layout") != layout:
+            # The theme, the configuration or the navigation changed: every page shows it.
+            shutil.rmtree(site, ignore_errors=True)
+            before = {}
+        snippets = {
+            name: _digest(text.encode()).hex() for name, text in self.stored.snippets.items()
+        }
+        for file in files.documentation_pages():
+            if file.generated_by or file.abs_src_path is None:
+                continue
+            used = set(SNIPPET_MARKER.findall(Path(file.abs_src_path).read_text("utf-8")))
+            if any(before.get("snippets", {}).get(name) != snippets.get(name) for name in used):
+                Path(file.abs_dest_path).unlink(missing_ok=True)
+        pages_now = sorted(files.get_file_from_path(path).dest_uri for path in self.stored.pages)  # type: ignore[union-attr]
+        for dest in set(before.get("pages", [])) - set(pages_now):
+            _remove_output(site, dest)
+        output.write_atomically(
+            state_file,
+            json.dumps({"layout": layout, "snippets": snippets, "pages": pages_now}).encode(),
+        )
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        title = self.site.titles.get(page.file.src_uri)
-        if title is not None:
+        if page.file.generated_by:
+            meta, body = pages.read_meta(markdown)
             # Material prints page.meta.title unescaped in <title> and in the header.
-            page.meta["title"] = html.escape(title)
-        page.meta.update(self.site.meta.get(page.file.src_uri, {}))
+            page.meta["title"] = html.escape(meta.pop("title", ""))
+            page.meta.update(meta)
+            key = _html_key(body, page.file.src_uri, config)
+            cached = self.cached_html.get(key)
+            if cached is not None:
+                page.meta["factcheck_html"] = key
+                return ""
+            page.meta["factcheck_html_new"] = key
+            return body
         return SNIPPET_MARKER.sub(lambda match: self._snippet(match.group(1), page), markdown)
 
+    def on_page_content(
+        self, content: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        key = page.meta.pop("factcheck_html", None)
+        if key is not None:
+            self.used_html.add(key)
+            cached_content, toc, anchors = self.cached_html[key]
+            page.toc = toc
+            page.present_anchor_ids = set(anchors)
+            return str(cached_content)
+        key = page.meta.pop("factcheck_html_new", None)
+        if key is not None:
+            self.used_html.add(key)
+            entry = (content, page.toc, sorted(page.present_anchor_ids or ()))
+            self.cached_html[key] = entry
+            self._store_html(key, entry)
+        return content
+
     def _snippet(self, name: str, page: Page) -> str:
-        if name not in self.site.snippets:
-            known = ", ".join(sorted(self.site.snippets)) or "none"
+        assert self.stored is not None
+        if name not in self.stored.snippets:
+            known = ", ".join(sorted(self.stored.snippets)) or "none"
             raise PluginError(f"{page.file.src_uri}: unknown snippet '{name}' (known: {known})")
-        return self.site.snippets[name]
+        return self.stored.snippets[name]
+
+    def _load_html_cache(self) -> None:
+        memory = self._memory()
+        self.cached_html = memory.html
+        if memory.html:
+            return
+        folder = self.cache / "html"
+        for path in folder.glob("*.pickle") if folder.is_dir() else []:
+            try:
+                with path.open("rb") as stream:
+                    memory.html[path.stem] = pickle.load(stream)
+            except (
+                OSError,
+                EOFError,
+                pickle.UnpicklingError,
+                ValueError,
+                TypeError,
+                AttributeError,
+            ):
+                continue
+
+    def _store_html(self, key: str, entry: Any) -> None:
+        # A cache that cannot be written only costs time.
+        with contextlib.suppress(OSError):
+            output.write_atomically(
+                self.cache / "html" / f"{key}.pickle", pickle.dumps(entry, protocol=5)
+            )
+
+    def _prune_html_cache(self) -> None:
+        """After a full build, forget the HTML of pages that no longer exist."""
+        for key in set(self.cached_html) - self.used_html:
+            del self.cached_html[key]
+            (self.cache / "html" / f"{key}.pickle").unlink(missing_ok=True)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        try:
-            search.index_site(Path(config.site_dir))
-        except search.SearchIndexError as error:
-            raise PluginError(str(error)) from None
+        if not self.is_dirty:
+            self._prune_html_cache()
+        if self.is_serve:
+            self._index_in_background(Path(config.site_dir))
+        else:
+            try:
+                search.index_site(Path(config.site_dir))
+            except search.SearchIndexError as error:
+                raise PluginError(str(error)) from None
         if self.staging is not None:
             self.staging.publish(is_strict=bool(config.strict))
             config.site_dir = str(self.staging.target)
+
+    def _index_in_background(self, site: Path) -> None:
+        """Under serve, the search index is built once, after the first build, without waiting."""
+        memory = self._memory()
+        if memory.pagefind is None:
+            memory.pagefind = threading.Thread(
+                target=_index_quietly, args=(site,), name="pagefind", daemon=True
+            )
+            memory.pagefind.start()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.staging is not None:
@@ -115,9 +290,50 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        server.watch(str(self.root / self.config.claims))
+        claims = self.root / self.config.claims
+        server.watch(str(claims))
+        for folder in {path.parent for path in self.watched} - {claims.parent}:
+            server.watch(str(folder))
+        if (claims.parent / "seeds").is_dir():
+            server.watch(str(claims.parent / "seeds"))
         server.watch(str(TEMPLATES))
         return server
+
+
+def _index_quietly(site: Path) -> None:
+    try:
+        search.index_site(site)
+    except search.SearchIndexError as error:
+        log.warning("search index not built: %s", error)
+
+
+def _remove_output(site: Path, dest_uri: str) -> None:
+    target = site / dest_uri
+    target.unlink(missing_ok=True)
+    if target.parent != site and target.parent.is_dir() and not any(target.parent.iterdir()):
+        target.parent.rmdir()
+
+
+def _html_key(markdown: str, src_uri: str, config: MkDocsConfig) -> str:
+    extensions = repr((config.markdown_extensions, config.mdx_configs)).encode("utf-8")
+    return _digest(
+        HTML_CACHE_VERSION + extensions + src_uri.encode("utf-8") + b"\0" + markdown.encode("utf-8")
+    ).hex()
+
+
+def _theme_digest(config: MkDocsConfig) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(Path(config.config_file_path).read_bytes())
+    for folder in config.theme.dirs:
+        if Path(folder).resolve().is_relative_to(Path(config.config_file_path).resolve().parent):
+            for path in sorted(Path(folder).rglob("*")):
+                if path.is_file():
+                    hasher.update(str(path).encode() + path.read_bytes())
+    return hasher.hexdigest()
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _site_url(config: MkDocsConfig) -> str:

@@ -19,16 +19,13 @@ escaped here: JSON for the script element, and attribute text for the meta tags.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
-from generator import escape
+from generator import escape, paths
+from generator.lookups import Index
 from generator.model import Claim, Claimant, ClaimantKind, Publisher, Source
-
-if TYPE_CHECKING:
-    # pages.py calls into this module at the end of render_site.
-    from generator.pages import Index
 
 SCHEMA_ORG = "https://schema.org"
 PERSON_KINDS: frozenset[ClaimantKind] = frozenset(
@@ -51,7 +48,7 @@ class StructuredData:
 
     def claim_url(self, claim: Claim) -> str:
         """Absolute URL of the claim's page."""
-        return f"{self.site_url}claims/{claim.id}/"
+        return self.site_url + paths.claim(claim.id).removesuffix(".md") + "/"
 
     def claim_review(self, claim: Claim) -> JsonObject:
         """The ClaimReview of `claim`, without `@context`."""

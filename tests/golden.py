@@ -11,7 +11,7 @@ from pathlib import Path
 
 from generator import output
 from generator.load import load_catalog
-from generator.pages import Settings, Site, read_seed_texts, render_site
+from generator.site import Settings, Site, read_seed_texts, render_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "golden"
 EXPECTED = FIXTURE / "expected"

@@ -15,7 +15,7 @@ import pytest
 
 from generator.load import load_catalog
 from generator.model import Catalog
-from generator.pages import Settings, read_seed_texts, render_site
+from generator.site import Settings, read_seed_texts, render_site
 from tests.conftest import GOLDEN, REPO
 
 SITE_URL = "https://factcheck.example.org/"

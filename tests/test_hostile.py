@@ -199,6 +199,8 @@ def counterpart(clean: Path, relative: Path) -> Path:
         return clean / "claims" / "ferry-300" / "index.html"
     if parts[0] == "sources" and len(parts) == 3:
         return clean / "sources" / ("article" if parts[1] == "article" else "operator") / parts[2]
+    if parts[0] in ("claimants", "verdicts") and len(parts) == 3:
+        return sorted((clean / parts[0]).glob("*/index.html"))[0]
     return clean / relative
 
 

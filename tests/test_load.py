@@ -25,8 +25,9 @@ import yaml
 
 from generator import cli, yamlsource
 from generator.load import MAX_PROBLEMS, CatalogError, load_catalog, parse_catalog
-from generator.model import RESERVED_IDS
-from generator.pages import Settings, read_seed_texts, render_site
+from generator.model import PAGE_NAME, RESERVED_IDS
+from generator.pages import read_meta
+from generator.site import Settings, read_seed_texts, render_site
 from tests.projects import REPO, VALID, dump_claims
 
 BROKEN = REPO / "tests" / "fixtures" / "broken"
@@ -367,7 +368,8 @@ def test_reserved_ids_cover_every_generated_page_beside_record_pages() -> None:
     for path in [*site.pages, *site.files]:
         folder, _, name = path.rpartition("/")
         if folder in ("claims", "sources") and path not in records:
-            assert name.split(".")[0] in RESERVED_IDS, path
+            stem = name.split(".")[0]
+            assert stem in RESERVED_IDS or PAGE_NAME.fullmatch(stem), path
 
 
 def test_ids_named_like_top_level_pages_take_no_page_of_theirs() -> None:
@@ -386,7 +388,7 @@ def test_ids_named_like_top_level_pages_take_no_page_of_theirs() -> None:
     assert len(site.pages) == len(before.pages) + 2 * len(names)
     for name in names:
         assert f"claims/{name}.md" in site.pages and f"sources/{name}.md" in site.pages
-    assert site.titles["verdicts.md"] == "Claims by verdict"
+    assert read_meta(site.pages["verdicts.md"])[0]["title"] == "Claims by verdict"
 
 
 def test_a_seed_link_out_of_the_seeds_folder_is_refused(tmp_path: Path) -> None:

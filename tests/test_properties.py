@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from generator import yamlsource
 from generator.load import CatalogError, parse_catalog
 from generator.model import SHORT_CLAIM_LIMIT, Catalog
-from generator.pages import Settings, read_seed_texts, render_site
+from generator.site import Settings, read_seed_texts, render_site
 from tests.projects import REPO, VALID, dump_claims
 
 TODAY = date(2025, 1, 1)

@@ -1,0 +1,137 @@
+"""Look-ups over a validated catalog, computed once: records by id, claims grouped and sorted."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from functools import cached_property
+
+from generator.model import (
+    Catalog,
+    Claim,
+    Claimant,
+    Confidence,
+    HistoryEntry,
+    Qualifier,
+    Rating,
+    Source,
+)
+
+
+class Index:
+    """Look-ups over a catalog; claims are listed newest first."""
+
+    def __init__(self, catalog: Catalog, seed_texts: Mapping[str, str]) -> None:
+        self.catalog = catalog
+        self.seed_texts = seed_texts
+        self.ratings: dict[str, Rating] = {rating.id: rating for rating in catalog.ratings}
+        self.qualifiers: dict[str, Qualifier] = {item.id: item for item in catalog.qualifiers}
+        self.confidence: dict[str, Confidence] = {item.id: item for item in catalog.confidence}
+        self.sources: dict[str, Source] = {source.id: source for source in catalog.sources}
+        self.claimants: dict[str, Claimant] = {item.id: item for item in catalog.claimants}
+        self.claims = sorted(
+            catalog.claims, key=lambda claim: (-claim.claimed.toordinal(), claim.id)
+        )
+
+    @cached_property
+    def claims_by_source(self) -> dict[str, list[Claim]]:
+        """Claims that appeared in or cite each source, in listing order."""
+        found: dict[str, list[Claim]] = defaultdict(list)
+        for claim in self.claims:
+            for source_id in cited_sources(claim):
+                found[source_id].append(claim)
+        return found
+
+    @cached_property
+    def claims_by_rating(self) -> dict[str, list[Claim]]:
+        return _group(self.claims, lambda claim: claim.rating)
+
+    @cached_property
+    def claims_by_claimant(self) -> dict[str, list[Claim]]:
+        return _group(self.claims, lambda claim: claim.claimant)
+
+    @cached_property
+    def latest_changes(self) -> list[tuple[HistoryEntry, Claim]]:
+        """History entries, newest first: every verdict given or changed."""
+        entries = [(entry, claim) for claim in self.claims for entry in claim.history]
+        return sorted(entries, key=lambda pair: (pair[0].date, pair[1].id), reverse=True)
+
+    @cached_property
+    def corrections(self) -> list[tuple[HistoryEntry, Claim]]:
+        """History entries marked as corrections, newest first."""
+        entries = [(e, claim) for claim in self.claims for e in claim.history if e.correction]
+        return sorted(entries, key=lambda pair: pair[0].date, reverse=True)
+
+    @cached_property
+    def filters(self) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        """The claims table's filters: field name, label, and (value, text) options."""
+        used_qualifiers = {q for claim in self.claims for q in claim.qualifiers}
+        used_tags = sorted({tag for claim in self.claims for tag in claim.tags})
+        articles = [s for s in self.catalog.sources if s.kind == "seed-article"]
+        return [
+            ("verdict", "Verdict", [(r.id, r.label) for r in self.catalog.ratings]),
+            ("confidence", "Confidence", [(c.id, c.label) for c in self.catalog.confidence]),
+            (
+                "claimant",
+                "Claimant",
+                sorted(((c.id, c.name) for c in self.catalog.claimants), key=lambda o: o[1]),
+            ),
+            (
+                "qualifier",
+                "Note",
+                [(q.id, q.label) for q in self.catalog.qualifiers if q.id in used_qualifiers],
+            ),
+            ("tag", "Tag", [(tag, tag) for tag in used_tags]),
+            ("source", "Article", [(s.id, s.title) for s in articles]),
+        ]
+
+    def confidence_rank(self, level: Confidence) -> int:
+        """Higher for more confident levels, for sorting."""
+        return len(self.catalog.confidence) - self.catalog.confidence.index(level)
+
+    def appearing_in(self, source: Source) -> list[Claim]:
+        return [
+            claim
+            for claim in self.claims_by_source.get(source.id, [])
+            if appeared_in(claim, source.id)
+        ]
+
+    def verdict_counts(self, claims: Iterable[Claim]) -> list[tuple[Rating, int]]:
+        counts = Counter(claim.rating for claim in claims)
+        return [(rating, counts[rating.id]) for rating in self.catalog.ratings]
+
+    def initial_rating(self, claim: Claim) -> Rating:
+        return self.ratings[claim.history[0].rating]
+
+
+def appearance_sources(claim: Claim) -> list[str]:
+    """The sources a claim appeared in, once each, in order."""
+    return list(dict.fromkeys(item.source for item in claim.appearances))
+
+
+def cited_sources(claim: Claim) -> list[str]:
+    """The sources a claim appeared in or cites as evidence, once each, in order."""
+    cited = [item.source for item in claim.appearances] + [e.source for e in claim.evidence]
+    return list(dict.fromkeys(cited))
+
+
+def appeared_in(claim: Claim, source_id: str) -> bool:
+    return any(item.source == source_id for item in claim.appearances)
+
+
+def current_since(claim: Claim) -> date:
+    """When the current verdict was first given: later entries may only add evidence."""
+    since = claim.history[-1].date
+    for entry in reversed(claim.history):
+        if entry.rating != claim.rating:
+            break
+        since = entry.date
+    return since
+
+
+def _group(claims: list[Claim], key: Callable[[Claim], str]) -> dict[str, list[Claim]]:
+    groups: dict[str, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        groups[key(claim)].append(claim)
+    return groups

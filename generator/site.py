@@ -1,0 +1,181 @@
+"""Site assembly: the pages, snippets and data files of a catalog, rendered whole or incrementally.
+
+`render_site` renders everything in memory; it is the reference. `PageStore` writes the same
+pages into a folder and renders a page again only when the digest of its inputs changed (its
+template, the settings, and the fingerprints of the records it shows), so that after an edit
+only the pages showing the edited record are rendered. A page that renders to the same text is
+not rewritten, so its modification time says when it last really changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import exports, output, pages, templates
+from generator.load import Project
+from generator.lookups import Index
+from generator.model import Catalog
+from generator.storage import fingerprint
+from generator.structured import StructuredData
+
+# Changes when the way pages are keyed or written changes: every page is rendered again.
+STORE_VERSION = b"1"
+KEYS_FILE = ".factcheck-keys.pickle"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the generator needs to know about where the site is published."""
+
+    site_url: str
+    """Absolute URL of the site's root, ending in '/'."""
+
+
+@dataclass
+class Site:
+    """Everything generated from one catalog."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    """Markdown pages by path relative to the docs folder, each with its metadata line."""
+    snippets: dict[str, str] = field(default_factory=dict)
+    """Markdown that hand-written pages include with `<!-- factcheck:NAME -->`."""
+    files: dict[str, str | bytes] = field(default_factory=dict)
+    """Other files for the built site (data exports, feeds), by path relative to its root."""
+
+
+def read_seed_texts(catalog: Catalog, base_dir: Path) -> dict[str, str]:
+    """The text of each seed article, by source id."""
+    return {
+        source.id: (base_dir / source.seed).read_text("utf-8")
+        for source in catalog.sources
+        if source.seed is not None
+    }
+
+
+def render_site(catalog: Catalog, seed_texts: Mapping[str, str], settings: Settings) -> Site:
+    """Every generated page, snippet and data file for `catalog`, rendered in memory."""
+    index = Index(catalog, seed_texts)
+    structured = StructuredData(index, settings.site_url)
+    return Site(
+        pages={page.path: pages.render_page(page) for page in pages.plan_pages(index, structured)},
+        snippets=render_snippets(index),
+        files=exports.data_files(index, structured),
+    )
+
+
+def render_snippets(index: Index) -> dict[str, str]:
+    return {
+        name: pages.render_snippet(template, values)
+        for name, (template, values) in pages.snippets(index).items()
+    }
+
+
+@dataclass
+class Stored:
+    """What `PageStore.render` produced: the pages in the folder, and the rest in memory."""
+
+    pages: list[str]
+    snippets: dict[str, str]
+    files: dict[str, str | bytes]
+    rendered: list[str]
+    """The pages rendered this time (their inputs changed), whether or not their text did."""
+
+
+class PageStore:
+    """Generated pages in a folder, rendered again only when their inputs change."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.keys: dict[str, bytes] | None = None
+
+    def render(self, project: Project, seed_texts: Mapping[str, str], settings: Settings) -> Stored:
+        """Bring the folder up to date with `project`; remove pages that no longer exist."""
+        index = Index(project.catalog, seed_texts)
+        structured = StructuredData(index, settings.site_url)
+        keys = self._load_keys()
+        base = self._base_digest(project, settings)
+        resolve = _resolver(project, seed_texts)
+        new_keys: dict[str, bytes] = {}
+        rendered = []
+        for page in pages.plan_pages(index, structured):
+            key = _key(base, page, resolve)
+            target = self.folder / output.checked(page.path)
+            if key is None or keys.get(page.path) != key or not target.is_file():
+                output.write_if_changed(target, pages.render_page(page).encode("utf-8"))
+                rendered.append(page.path)
+            if key is not None:
+                new_keys[page.path] = key
+            else:
+                new_keys.setdefault(page.path, b"")
+        output.remove_others(self.folder, [*new_keys, KEYS_FILE])
+        self._save_keys(new_keys)
+        return Stored(
+            pages=list(new_keys),
+            snippets=render_snippets(index),
+            files=exports.data_files(index, structured),
+            rendered=rendered,
+        )
+
+    def _base_digest(self, project: Project, settings: Settings) -> bytes:
+        catalog = project.catalog
+        scale = (catalog.publisher, catalog.ratings, catalog.qualifiers, catalog.confidence)
+        return hashlib.blake2b(
+            STORE_VERSION
+            + templates.digest()
+            + settings.site_url.encode("utf-8")
+            + fingerprint(scale),
+            digest_size=16,
+        ).digest()
+
+    def _load_keys(self) -> dict[str, bytes]:
+        if self.keys is None:
+            try:
+                with (self.folder / KEYS_FILE).open("rb") as stream:
+                    self.keys = dict(pickle.load(stream))
+            except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+                self.keys = {}
+        return self.keys
+
+    def _save_keys(self, keys: dict[str, bytes]) -> None:
+        if keys != self.keys:
+            output.write_atomically(self.folder / KEYS_FILE, pickle.dumps(keys, protocol=5))
+        self.keys = keys
+
+
+Resolver = dict[pages.Ref, bytes]
+
+
+def _resolver(project: Project, seed_texts: Mapping[str, str]) -> Resolver:
+    resolved: Resolver = {
+        pages.Ref(section, record_id): value
+        for section, by_id in project.fingerprints.items()
+        for record_id, value in by_id.items()
+    }
+    for source_id, text in seed_texts.items():
+        resolved[pages.Ref("seeds", source_id)] = hashlib.blake2b(
+            text.encode("utf-8"), digest_size=16
+        ).digest()
+    return resolved
+
+
+def _key(base: bytes, page: pages.Page, resolve: Resolver) -> bytes | None:
+    """The digest of everything the page shows; None for pages rendered every time."""
+    if page.inputs is None:
+        return None
+    parts: list[object] = [page.path, page.template, page.title]
+    parts.extend(_resolved(page.inputs, resolve))
+    return hashlib.blake2b(base + pickle.dumps(parts, protocol=5), digest_size=16).digest()
+
+
+def _resolved(inputs: Iterable[object], resolve: Resolver) -> Iterable[object]:
+    for item in inputs:
+        if item == pages.SCALE:
+            yield item  # the scale is part of the base digest
+        elif isinstance(item, pages.Ref):
+            yield resolve[item]  # a reference that does not resolve is a bug: fail loudly
+        else:
+            yield item
