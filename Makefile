@@ -13,7 +13,7 @@ site: $(VENV)/.site-deps
 	$(BIN)/mkdocs build
 
 serve: $(VENV)/.site-deps
-	$(BIN)/mkdocs serve --livereload
+	$(BIN)/mkdocs serve --livereload --dirty --no-strict
 
 test: $(VENV)/.test-deps browser-deps lint
 	$(BIN)/pytest

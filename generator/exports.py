@@ -16,11 +16,16 @@ claims.yaml does not record a licence for the data.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from pydantic import BaseModel
 
 from generator.lookups import Index, appearance_sources
 from generator.structured import SCHEMA_ORG, StructuredData, organization
@@ -33,14 +38,48 @@ CSV_COLUMNS = (
     "last_reviewed",
 )  # fmt: skip
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Feed readers poll the feed often: it carries the latest changes, not the whole archive.
+FEED_ENTRIES = 100
 
 
-def data_files(index: Index, structured: StructuredData) -> dict[str, str | bytes]:
+@dataclass
+class Reuse:
+    """Per-record parts of the data files, kept between builds by the digest of their inputs.
+
+    A record's JSON depends on the record alone (and the site's URL, part of every key); a
+    claim's ClaimReview on the same inputs as its page, whose key `claim_keys` gives.
+    """
+
+    fingerprints: Mapping[str, Mapping[str, bytes]]
+    claim_keys: Mapping[str, bytes]
+    parts: dict[tuple[str, bytes], Any] = field(default_factory=dict)
+    """The parts kept; shared with the caller, which keeps them for the next build."""
+    used: set[tuple[str, bytes]] = field(default_factory=set)
+
+    def get(self, kind: str, key: bytes | None, compute: Callable[[], Any]) -> Any:
+        if key is None:
+            return compute()
+        found = self.parts.get((kind, key))
+        if found is None:
+            found = self.parts[(kind, key)] = compute()
+        self.used.add((kind, key))
+        return found
+
+    def forget_unused(self) -> None:
+        for stale in self.parts.keys() - self.used:
+            del self.parts[stale]
+        self.used.clear()
+
+
+def data_files(
+    index: Index, structured: StructuredData, reuse: Reuse | None = None
+) -> dict[str, str | bytes]:
     """The data files of the site, by path relative to its root."""
+    reuse = reuse or Reuse({}, {})
     return {
-        "claims.json": claims_json(index, structured),
+        "claims.json": claims_json(index, structured, reuse),
         "claims.csv": claims_csv(index, structured),
-        "claimreview-feed.json": claimreview_feed(index, structured),
+        "claimreview-feed.json": claimreview_feed(index, structured, reuse),
         "feed.xml": atom_feed(index, structured),
         "claims-table.json": claim_rows(index),
     }
@@ -91,13 +130,27 @@ def claim_rows(index: Index) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def claims_json(index: Index, structured: StructuredData) -> str:
+def claims_json(index: Index, structured: StructuredData, reuse: Reuse | None = None) -> str:
     """The whole validated catalog, with each claim's page URL."""
-    data = index.catalog.model_dump(mode="json")
-    for claim, record in zip(index.catalog.claims, data["claims"], strict=True):
-        record["url"] = structured.claim_url(claim)
+    reuse = reuse or Reuse({}, {})
+    catalog = index.catalog
+    data = catalog.model_dump(mode="json", exclude={"sources", "claimants", "claims"})
+    for section in ("sources", "claimants", "claims"):
+        fingerprints = reuse.fingerprints.get(section, {})
+        data[section] = [
+            reuse.get(section, fingerprints.get(record.id), record_dumper(record))
+            for record in getattr(catalog, section)
+        ]
+    data["claims"] = [
+        {**record, "url": structured.claim_url(claim)}
+        for claim, record in zip(catalog.claims, data["claims"], strict=True)
+    ]
     # schema_version numbers this file's layout; `version` is that of claims.yaml.
     return _json({"schema_version": EXPORT_SCHEMA_VERSION, **data})
+
+
+def record_dumper(record: BaseModel) -> Callable[[], dict[str, Any]]:
+    return lambda: record.model_dump(mode="json")
 
 
 def claims_csv(index: Index, structured: StructuredData) -> str:
@@ -126,11 +179,16 @@ def defuse_formula(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def claimreview_feed(index: Index, structured: StructuredData) -> str:
+def claimreview_feed(index: Index, structured: StructuredData, reuse: Reuse | None = None) -> str:
     """Every ClaimReview in one schema.org DataFeed."""
+    reuse = reuse or Reuse({}, {})
     elements = []
     for claim in index.catalog.claims:
-        review = structured.claim_review(claim)
+        review = reuse.get(
+            "claimreview",
+            reuse.claim_keys.get(claim.id),
+            functools.partial(structured.claim_review, claim),
+        )
         elements.append(
             {
                 "@type": "DataFeedItem",
@@ -155,7 +213,7 @@ def claimreview_feed(index: Index, structured: StructuredData) -> str:
 
 
 def atom_feed(index: Index, structured: StructuredData) -> bytes:
-    """An Atom 1.0 feed with one entry for each verdict given or changed, newest first."""
+    """An Atom 1.0 feed of the latest verdicts given or changed, newest first."""
     ET.register_namespace("", ATOM)
     publisher = index.catalog.publisher
     feed = ET.Element(_atom("feed"))
@@ -171,7 +229,7 @@ def atom_feed(index: Index, structured: StructuredData) -> bytes:
     author = _add(feed, "author")
     _add(author, "name", publisher.name)
     _add(author, "uri", publisher.url)
-    for entry, claim in index.latest_changes:
+    for entry, claim in index.latest_changes[:FEED_ENTRIES]:
         rating = index.ratings[entry.rating]
         url = structured.claim_url(claim)
         item = _add(feed, "entry")
@@ -210,4 +268,6 @@ def _newest_date(index: Index) -> date | None:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    # Compact: with `indent`, json.dumps falls back from its C encoder to pure Python, which
+    # costs seconds on a large archive.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -125,12 +125,12 @@ class Staging:
         self.warnings = _WarningCounter()
         logging.getLogger("mkdocs").addHandler(self.warnings)
 
-    def publish(self, *, is_strict: bool) -> None:
+    def publish(self, *, is_strict: bool) -> bool:
         """Swap the built folder in; in strict mode a build that warned publishes nothing."""
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if is_strict and self.warnings.count:
             self.discard()
-            return
+            return False
         retired = self.target.with_name(f".{self.target.name}.old")
         shutil.rmtree(retired, ignore_errors=True)
         if self.target.exists():
@@ -143,6 +143,7 @@ class Staging:
                 os.replace(retired, self.target)
             raise
         shutil.rmtree(retired, ignore_errors=True)
+        return True
 
     def discard(self) -> None:
         """Remove the partial build; the published folder stays as it was."""

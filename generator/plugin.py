@@ -83,6 +83,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         self.cached_html: dict[str, Any] = {}
         self.used_html: set[str] = set()
         self.watched: tuple[Path, ...] = ()
+        self.state: dict[str, Any] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs build` writes into a staging folder that replaces site_dir only when the
@@ -103,6 +104,9 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             )
         if not config.site_url:
             raise PluginError("factcheck: set site_url in mkdocs.yml (structured data needs it)")
+        if self.is_serve:
+            # The preview has no use for a sitemap, which lists every page on every rebuild.
+            config.theme.static_templates.discard("sitemap.xml")
         return config
 
     def _memory(self) -> _Memory:
@@ -147,43 +151,52 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.state = self._output_state(nav, config, files)
         if self.is_dirty:
-            self._invalidate_stale_output(nav, config, files)
+            self._invalidate_stale_output(Path(config.site_dir), files)
+            self._save_state(Path(config.site_dir))
         self._load_html_cache()
         return nav
 
-    def _invalidate_stale_output(self, nav: Navigation, config: MkDocsConfig, files: Files) -> None:
-        """Remove the output that a dirty build would otherwise keep although it is out of date."""
+    def _output_state(self, nav: Navigation, config: MkDocsConfig, files: Files) -> dict[str, Any]:
+        """What the output of this build depends on beyond each page's own source file."""
         assert self.stored is not None
-        site = Path(config.site_dir)
-        state_file = self.cache / "dirty" / (_digest(str(site).encode()).hex() + ".json")
+        layout = [_theme_digest(config), [str(item) for item in nav]]
+        snippets = self.stored.snippets
+        return {
+            "layout": _digest(json.dumps(layout).encode("utf-8")).hex(),
+            "snippets": {name: _digest(text.encode()).hex() for name, text in snippets.items()},
+            "pages": sorted(File(path, "", "", True).dest_uri for path in self.stored.pages),
+        }
+
+    def _state_file(self, site: Path) -> Path:
+        return self.cache / "built" / (_digest(str(site.resolve()).encode()).hex() + ".json")
+
+    def _save_state(self, site: Path) -> None:
+        output.write_atomically(self._state_file(site), json.dumps(self.state).encode("utf-8"))
+
+    def _invalidate_stale_output(self, site: Path, files: Files) -> None:
+        """Remove the output that a dirty build would otherwise keep although it is out of date.
+
+        MkDocs then builds those pages again, because their output is missing.
+        """
         try:
-            before = json.loads(state_file.read_text("utf-8"))
+            before = json.loads(self._state_file(site).read_text("utf-8"))
         except (OSError, ValueError):
             before = {}
-        layout = _digest(
-            json.dumps([_theme_digest(config), [str(item) for item in nav]]).encode("utf-8")
-        ).hex()
-        if before.get("layout") != layout:
+        if before.get("layout") != self.state["layout"]:
             # The theme, the configuration or the navigation changed: every page shows it.
             shutil.rmtree(site, ignore_errors=True)
-            before = {}
-        snippets = {
-            name: _digest(text.encode()).hex() for name, text in self.stored.snippets.items()
-        }
+            return
+        snippets = self.state["snippets"]
         for file in files.documentation_pages():
             if file.generated_by or file.abs_src_path is None:
                 continue
             used = set(SNIPPET_MARKER.findall(Path(file.abs_src_path).read_text("utf-8")))
-            if any(before.get("snippets", {}).get(name) != snippets.get(name) for name in used):
+            if any(before["snippets"].get(name) != snippets.get(name) for name in used):
                 Path(file.abs_dest_path).unlink(missing_ok=True)
-        pages_now = sorted(files.get_file_from_path(path).dest_uri for path in self.stored.pages)  # type: ignore[union-attr]
-        for dest in set(before.get("pages", [])) - set(pages_now):
+        for dest in set(before.get("pages", [])) - set(self.state["pages"]):
             _remove_output(site, dest)
-        output.write_atomically(
-            state_file,
-            json.dumps({"layout": layout, "snippets": snippets, "pages": pages_now}).encode(),
-        )
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -271,7 +284,8 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             except search.SearchIndexError as error:
                 raise PluginError(str(error)) from None
         if self.staging is not None:
-            self.staging.publish(is_strict=bool(config.strict))
+            if self.staging.publish(is_strict=bool(config.strict)):
+                self._save_state(self.staging.target)
             config.site_dir = str(self.staging.target)
 
     def _index_in_background(self, site: Path) -> None:

@@ -19,7 +19,6 @@ from generator import exports, output, pages, templates
 from generator.load import Project
 from generator.lookups import Index
 from generator.model import Catalog
-from generator.storage import fingerprint
 from generator.structured import StructuredData
 
 # Changes when the way pages are keyed or written changes: every page is rendered again.
@@ -91,6 +90,8 @@ class PageStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.keys: dict[str, bytes] | None = None
+        self.export_parts: dict[tuple[str, bytes], object] = {}
+        self.base = b""
 
     def render(self, project: Project, seed_texts: Mapping[str, str], settings: Settings) -> Stored:
         """Bring the folder up to date with `project`; remove pages that no longer exist."""
@@ -100,9 +101,12 @@ class PageStore:
         base = self._base_digest(project, settings)
         resolve = _resolver(project, seed_texts)
         new_keys: dict[str, bytes] = {}
+        claim_keys: dict[str, bytes] = {}
         rendered = []
         for page in pages.plan_pages(index, structured):
             key = _key(base, page, resolve)
+            if page.template == "claim.md.j2" and key is not None:
+                claim_keys[page.values["claim"].id] = key
             target = self.folder / output.checked(page.path)
             if key is None or keys.get(page.path) != key or not target.is_file():
                 output.write_if_changed(target, pages.render_page(page).encode("utf-8"))
@@ -113,21 +117,29 @@ class PageStore:
                 new_keys.setdefault(page.path, b"")
         output.remove_others(self.folder, [*new_keys, KEYS_FILE])
         self._save_keys(new_keys)
+        if base != self.base:
+            self.export_parts.clear()  # the site's URL is in every part
+            self.base = base
+        reuse = exports.Reuse(project.fingerprints, claim_keys, self.export_parts)
+        files = exports.data_files(index, structured, reuse)
+        reuse.forget_unused()
         return Stored(
             pages=list(new_keys),
             snippets=render_snippets(index),
-            files=exports.data_files(index, structured),
+            files=files,
             rendered=rendered,
         )
 
     def _base_digest(self, project: Project, settings: Settings) -> bytes:
-        catalog = project.catalog
-        scale = (catalog.publisher, catalog.ratings, catalog.qualifiers, catalog.confidence)
+        # As JSON, not pickled: a pickled model holds sets, whose order changes between runs.
+        scale = project.catalog.model_dump_json(
+            include={"publisher", "ratings", "qualifiers", "confidence"}
+        )
         return hashlib.blake2b(
             STORE_VERSION
             + templates.digest()
             + settings.site_url.encode("utf-8")
-            + fingerprint(scale),
+            + scale.encode("utf-8"),
             digest_size=16,
         ).digest()
 

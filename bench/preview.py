@@ -1,0 +1,105 @@
+"""Preview latency: edit one claim under the README's preview command, time until its page shows it.
+
+    .venv/bin/python bench/preview.py PROJECT [--runs 3]
+
+Starts `mkdocs serve --livereload --dirty --no-strict` (what `make serve` runs) in PROJECT, waits
+for the first build, then edits the summary of one claim in PROJECT/claims.yaml and polls that
+claim's page until the new text is served. Prints each latency and their median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+SERVE = ["-m", "mkdocs", "serve", "--livereload", "--dirty", "--no-strict"]
+ENVIRONMENT = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def wait_for(url: str, text: str, *, timeout: float) -> float:
+    """Seconds until `url` serves a page containing `text`."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        body = fetch(url)
+        if body is not None and text in body:
+            return time.perf_counter() - start
+        time.sleep(0.05)
+    raise TimeoutError(f"{url} did not show {text!r} within {timeout} s")
+
+
+def edit_summary(claims: Path, claim_id: str, marker: str) -> None:
+    """Put `marker` at the start of the summary of `claim_id`, in place."""
+    text = claims.read_text("utf-8")
+    start = re.search(rf"^(\s*)- id: {re.escape(claim_id)}\n", text, re.MULTILINE)
+    assert start is not None, claim_id
+    summary = re.compile(r"^(\s*summary: )(?:Edited[0-9]+ )?", re.MULTILINE)
+    match = summary.search(text, start.end())
+    assert match is not None
+    edited = text[: match.start()] + match.group(1) + f"{marker} " + text[match.end() :]
+    claims.write_text(edited, "utf-8")
+
+
+def preview_latencies(project: Path, claim_id: str, runs: int) -> list[float]:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, *SERVE, "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=ENVIRONMENT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/claims/{claim_id}/"
+    try:
+        wait_for(url, "</html>", timeout=1800)
+        time.sleep(1)  # let the first build's follow-up work (the search index) settle
+        latencies = []
+        for run in range(runs):
+            marker = f"Edited{time.time_ns()}{run}"
+            start = time.perf_counter()
+            edit_summary(project / "claims.yaml", claim_id, marker)
+            wait_for(url, marker, timeout=600)
+            latencies.append(time.perf_counter() - start)
+            time.sleep(1)
+        return latencies
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("project", type=Path)
+    parser.add_argument("--claim", default="claim-1")
+    parser.add_argument("--runs", type=int, default=3)
+    arguments = parser.parse_args()
+    latencies = preview_latencies(arguments.project, arguments.claim, arguments.runs)
+    shown = ", ".join(f"{latency:.2f}" for latency in latencies)
+    print(f"preview latency: {shown} s; median {statistics.median(latencies):.2f} s")
+
+
+if __name__ == "__main__":
+    main()

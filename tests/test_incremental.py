@@ -1,0 +1,167 @@
+"""Incremental rendering is never wrong: after any sequence of edits, it equals a clean render.
+
+Each example starts from the valid fixture, in one claims file or split over included files,
+and applies random edits: a verdict change, a new claim, a deleted claim, a renamed id, an
+edited source or claimant, a changed template. After every edit the page store (with its parse
+cache, both kept from step to step as under `mkdocs serve`) must hold exactly the files of a
+clean render, byte for byte, and must not have rendered pages whose inputs did not change.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import templates
+from generator.load import load_catalog, load_project
+from generator.site import PageStore, Settings, read_seed_texts, render_site
+from generator.storage import ParseCache
+from tests.projects import REPO, VALID, dump_claims
+
+TODAY = date(2025, 1, 1)
+SETTINGS = Settings("https://fixture.example.org/")
+EDITS = ("verdict", "add", "delete", "rename", "source", "claimant", "template", "nothing")
+
+
+class Workspace:
+    """A claims project on disk that edits rewrite, in one file or split per claim."""
+
+    def __init__(self, root: Path, *, split: bool) -> None:
+        self.root = root
+        self.split = split
+        self.data: dict[str, Any] = yaml.safe_load((VALID / "claims.yaml").read_text("utf-8"))
+        shutil.copytree(VALID / "seeds", root / "seeds", dirs_exist_ok=True)
+        self.templates = root / "templates"
+        shutil.copytree(templates.TEMPLATES, self.templates, dirs_exist_ok=True)
+        self.counter = 0
+        self.write()
+
+    def write(self) -> None:
+        claims_d = self.root / "claims.d"
+        shutil.rmtree(claims_d, ignore_errors=True)
+        if not self.split:
+            (self.root / "claims.yaml").write_text(dump_claims(self.data), "utf-8")
+            return
+        claims_d.mkdir()
+        for claim in self.data["claims"]:
+            (claims_d / f"{claim['id']}.yaml").write_text(dump_claims({"claims": [claim]}))
+        root = {key: value for key, value in self.data.items() if key != "claims"}
+        root["include"] = ["claims.d/*.yaml"]
+        (self.root / "claims.yaml").write_text(dump_claims(root), "utf-8")
+
+    def fresh(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}-{self.counter}"
+
+    def apply(self, edit: str, pick: int) -> None:
+        claims = self.data["claims"]
+        claim = claims[pick % len(claims)]
+        if edit == "verdict":
+            ratings = [rating["id"] for rating in self.data["ratings"]]
+            rating = ratings[(ratings.index(claim["rating"]) + 1) % len(ratings)]
+            last = claim["history"][-1]["date"]
+            day = date.fromordinal(max(last.toordinal() + 1, date(2024, 12, 1).toordinal()))
+            claim["history"].append({"date": day, "rating": rating, "note": "New evidence."})
+            claim["rating"] = rating
+            claim["reviewed"] = day
+        elif edit == "add":
+            claims.append({**claim, "id": self.fresh("added"), "short": f"Added {self.counter}"})
+        elif edit == "delete" and len(claims) > 1:
+            claims.remove(claim)
+        elif edit == "rename":
+            claim["id"] = self.fresh("renamed")
+        elif edit == "source":
+            source = self.data["sources"][pick % len(self.data["sources"])]
+            source["title"] = f"{source['title'].split(' [')[0]} [{self.fresh('edit')}]"
+        elif edit == "claimant":
+            claimant = self.data["claimants"][pick % len(self.data["claimants"])]
+            claimant["name"] = f"{claimant['name'].split(' [')[0]} [{self.fresh('edit')}]"
+        elif edit == "template":
+            names = sorted(path.name for path in self.templates.glob("*.md.j2"))
+            target = self.templates / names[pick % len(names)]
+            text = target.read_text("utf-8").rstrip("\n")
+            target.write_text(f"{text}\n{{# edit {self.fresh('template')} #}}\n", "utf-8")
+        self.write()
+
+
+def store_files(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_text("utf-8")
+        for path in sorted(folder.rglob("*.md"))
+    }
+
+
+@settings(
+    max_examples=int(os.environ.get("FACTCHECK_EXAMPLES", "25")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    database=None,
+)
+@given(
+    split=st.booleans(),
+    edits=st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 50)), min_size=1, max_size=6),
+)
+def test_incremental_render_equals_a_clean_render_after_any_edits(
+    tmp_path_factory: pytest.TempPathFactory,
+    split: bool,
+    edits: list[tuple[str, int]],
+) -> None:
+    root = tmp_path_factory.mktemp("workspace")
+    workspace = Workspace(root, split=split)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(templates, "TEMPLATES", workspace.templates)
+        templates.environment.cache_clear()
+        store = PageStore(root / "store")
+        cache = ParseCache(root / "parsed")
+        claims = root / "claims.yaml"
+        for step, (edit, pick) in enumerate([("nothing", 0), *edits]):
+            workspace.apply(edit, pick)
+            project = load_project(claims, today=TODAY, cache=cache)
+            seeds = read_seed_texts(project.catalog, root)
+            stored = store.render(project, seeds, SETTINGS)
+            clean = render_site(load_catalog(claims, today=TODAY), seeds, SETTINGS)
+            assert store_files(root / "store") == clean.pages, (edit, pick)
+            assert stored.snippets == clean.snippets
+            assert stored.files == clean.files
+            if edit == "nothing" and step:
+                # Nothing changed, so nothing but the always-rendered small pages is rendered.
+                assert all(not path.startswith(("claims/", "sources/")) for path in stored.rendered)
+    templates.environment.cache_clear()
+
+
+def test_an_edit_to_one_claim_renders_only_the_pages_that_show_it(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path, split=False)
+    store = PageStore(tmp_path / "store")
+    claims = tmp_path / "claims.yaml"
+    project = load_project(claims, today=TODAY)
+    store.render(project, read_seed_texts(project.catalog, tmp_path), SETTINGS)
+    claim = workspace.data["claims"][0]
+    claim["summary"] = "A new summary."
+    workspace.write()
+    project = load_project(claims, today=TODAY)
+    stored = store.render(project, read_seed_texts(project.catalog, tmp_path), SETTINGS)
+    shown = {f"claims/{claim['id']}.md"}
+    rendered = {path for path in stored.rendered if path.startswith(("claims/", "sources/"))}
+    assert shown <= rendered
+    # Its source pages list it, but by its short text and verdict only: the list pages and
+    # the source pages are not rendered again for a summary.
+    assert rendered == shown | {
+        f"sources/{source}.md"
+        for source in {item["source"] for item in claim["appearances"] + claim["evidence"]}
+    }
+
+
+def test_the_real_archive_renders_the_same_incrementally(tmp_path: Path) -> None:
+    project = load_project(REPO / "claims.yaml")
+    seeds = read_seed_texts(project.catalog, REPO)
+    PageStore(tmp_path).render(project, seeds, SETTINGS)
+    clean = render_site(project.catalog, seeds, SETTINGS)
+    assert store_files(tmp_path) == clean.pages
