@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -25,11 +26,13 @@ from generator.model import (
     Claim,
     Claimant,
     Confidence,
+    Editor,
     Evidence,
     HistoryEntry,
     Publisher,
     Qualifier,
     Rating,
+    ReconstructedVerdict,
     Source,
 )
 
@@ -62,11 +65,13 @@ class Settings:
 
 @dataclass(frozen=True)
 class Marked:
-    """A span of seed text that a claim quotes."""
+    """A span of seed text that a claim quotes, with how accurately the text reported it."""
 
     start: int
     end: int
     claim: Claim
+    accuracy: str
+    """The appearance's accuracy: a rating id."""
 
 
 class Index:
@@ -158,6 +163,20 @@ class Index:
         counts = Counter(claim.rating for claim in claims)
         return [(rating, counts[rating.id]) for rating in self.catalog.ratings]
 
+    def appearances_in(self, source: Source) -> list[tuple[Appearance, Claim]]:
+        """What the source said of each claim, in listing order."""
+        return [
+            (appearance, claim)
+            for claim in self.appearing_in(source)
+            for appearance in claim.appearances
+            if appearance.source == source.id
+        ]
+
+    def accuracy_counts(self, source: Source) -> list[tuple[Rating, int]]:
+        """The source's scorecard: how accurately it reported each claim, by rating."""
+        counts = Counter(appearance.accuracy for appearance, _ in self.appearances_in(source))
+        return [(rating, counts[rating.id]) for rating in self.catalog.ratings]
+
     def initial_rating(self, claim: Claim) -> Rating:
         return self.ratings[claim.history[0].rating]
 
@@ -203,6 +222,7 @@ def render_site(catalog: Catalog, seed_texts: Mapping[str, str], settings: Setti
     renderer.snippet("verdict-counts", "_verdict_counts.md.j2")
     renderer.snippet("latest-changes", "_latest_changes.md.j2")
     renderer.snippet("field-reference", "_field_reference.md.j2", models=schema_reference())
+    renderer.snippet("publisher", "_publisher.md.j2", publisher=catalog.publisher)
     add_machine_readable(site, index, settings)
     return site
 
@@ -210,8 +230,8 @@ def render_site(catalog: Catalog, seed_texts: Mapping[str, str], settings: Setti
 def schema_reference() -> list[tuple[str, list[tuple[str, bool, str]]]]:
     """Each record type with its fields: name, whether required, and the field's docstring."""
     models: list[type[BaseModel]] = [
-        Catalog, Publisher, Rating, Qualifier, Confidence, Source, Claimant, Claim,
-        Appearance, Evidence, HistoryEntry,
+        Catalog, Publisher, Editor, Rating, Qualifier, Confidence, Source, Claimant, Claim,
+        Appearance, Evidence, HistoryEntry, ReconstructedVerdict,
     ]  # fmt: skip
     return [
         (
@@ -353,8 +373,8 @@ def _mark_quotes(index: Index, source: Source) -> list[Marked]:
                 continue
             match = re.search(_quote_pattern(appearance.quote), text)
             if match:
-                marked.append(Marked(match.start(), match.end(), claim))
-    return sorted(marked, key=lambda span: span.start)
+                marked.append(Marked(match.start(), match.end(), claim, appearance.accuracy))
+    return sorted(marked, key=lambda span: (span.start, -span.end))
 
 
 def _quote_pattern(quote: str) -> str:
@@ -371,29 +391,32 @@ def _quote_pattern(quote: str) -> str:
 
 @dataclass(frozen=True)
 class Segment:
-    """A run of seed text, marked with the claim it quotes or not."""
+    """A run of seed text and the quoted spans that cover it, outermost first.
+
+    `ending` lists the spans that end with this run: the page shows their verdicts after it.
+    """
 
     text: str
-    claim: Claim | None = None
+    marks: tuple[Marked, ...] = ()
+    ending: tuple[Marked, ...] = ()
 
 
 def _paragraphs(text: str, marked: list[Marked]) -> list[list[Segment]]:
-    """Seed text split into paragraphs of plain and quoted segments. Overlaps keep the first."""
-    segments: list[Segment] = []
-    position = 0
-    for span in marked:
-        if span.start < position:
-            continue
-        segments.append(Segment(text[position : span.start]))
-        segments.append(Segment(text[span.start : span.end], span.claim))
-        position = span.end
-    segments.append(Segment(text[position:]))
+    """Seed text split into paragraphs of runs, each with every quoted span that covers it.
+
+    Quotes may overlap or nest: the text is cut at every start and end of a span, so each span
+    stays marked over its whole length, and each run shows as nested marks.
+    """
+    cuts = sorted({0, len(text)} | {span.start for span in marked} | {span.end for span in marked})
     paragraphs: list[list[Segment]] = [[]]
-    for segment in segments:
-        pieces = segment.text.split("\n")
+    for start, end in itertools.pairwise(cuts):
+        covering = tuple(span for span in marked if span.start <= start and end <= span.end)
+        pieces = text[start:end].split("\n")
         for number, piece in enumerate(pieces):
             if number:
                 paragraphs.append([])
-            if piece.strip():
-                paragraphs[-1].append(Segment(piece, segment.claim))
+            is_last = number == len(pieces) - 1
+            ending = tuple(span for span in covering if span.end == end) if is_last else ()
+            if piece.strip() or ending:
+                paragraphs[-1].append(Segment(piece, covering, ending))
     return [paragraph for paragraph in paragraphs if paragraph]

@@ -398,7 +398,7 @@ def test_a_seed_link_out_of_the_seeds_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CatalogError) as raised:
         parse_catalog(raw, "c.yaml", base_dir=tmp_path)
     assert [str(problem) for problem in raised.value.problems] == [
-        "c.yaml:33:11: sources[0].seed: 'seeds/article.txt' links to a file outside seeds/; "
+        "c.yaml:43:11: sources[0].seed: 'seeds/article.txt' links to a file outside seeds/; "
         "copy the article into seeds/"
     ]
 
