@@ -6,7 +6,8 @@ told mechanically; they cannot tell whether a verdict is right. What they test:
 - an appearance that lists errors of fact but is rated as fully accurate, or is rated below
   fully accurate without saying what it got wrong;
 - evidence marked "supports" whose note speaks of contradicting, refuting or disproving;
-- a qualifier whose `test` fails on a claim that carries it;
+- a qualifier whose `test` fails on a claim that carries it (the tests are listed in
+  model.Qualifier.test);
 - a publisher whose transparency details (ownership, funding, e-mail, editors) are missing.
 """
 
@@ -37,7 +38,7 @@ def check(data: dict[str, Any], warn: Warn) -> None:
         _check_appearances(path, claim, best, warn)
         _check_evidence(path, claim, warn)
         for number, qualifier in enumerate(claim.get("qualifiers", [])):
-            failure = _failed_test(tests.get(qualifier), claim)
+            failure = _failed_test(tests.get(qualifier), claim, ratings)
             if failure:
                 warn(
                     (*path, "qualifiers", number),
@@ -84,18 +85,23 @@ def _check_evidence(path: Where, claim: dict[str, Any], warn: Warn) -> None:
             )
 
 
-def _failed_test(test: str | None, claim: dict[str, Any]) -> str | None:
+def _failed_test(test: str | None, claim: dict[str, Any], ratings: list[str]) -> str | None:
     """Why the qualifier's test fails on `claim`, or None when it passes or there is none."""
     if test == "single-supporting-source":
         supporting = {e["source"] for e in claim.get("evidence", []) if e["stance"] == "supports"}
-        if len(supporting) > 1:
-            return f"{len(supporting)} evidence sources support the claim"
-    elif test == "verdict-changed":
+        if len(supporting) != 1:
+            return f"{len(supporting)} evidence sources support the claim, not one"
+    elif test == "verdict-fell":
         entries = [*claim.get("reconstruction", []), *claim.get("history", [])]
-        if len({entry["rating"] for entry in entries}) < 2:
-            return "neither the reconstruction nor the history shows the verdict changing"
+        ranks = [ratings.index(entry["rating"]) for entry in entries]
+        if not ranks or ranks[-1] <= min(ranks):
+            return "the verdict has not fallen since an earlier date"
     elif test == "quoted-words":
         quotes = [appearance["quote"] for appearance in claim.get("appearances", [])]
         if not any(QUOTED_WORDS.search(quote) for quote in quotes):
             return "no appearance puts words in quotation marks"
+    elif test == "appearance-errors":
+        listed = [appearance.get("errors") for appearance in claim.get("appearances", [])]
+        if not any(listed):
+            return "no appearance lists an error"
     return None

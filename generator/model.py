@@ -128,7 +128,9 @@ Stance = Literal["supports", "contradicts", "context"]
 
 TitleKind = Literal["headline", "description"]
 
-QualifierTest = Literal["single-supporting-source", "verdict-changed", "quoted-words"]
+QualifierTest = Literal[
+    "single-supporting-source", "verdict-fell", "quoted-words", "appearance-errors"
+]
 
 EMAIL_PATTERN = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
 
@@ -204,11 +206,12 @@ class Qualifier(Record):
     definition: Text
     """When the note applies and what it tells a reader."""
     test: QualifierTest | None = None
-    """A condition `check` can test on every claim that carries the note, and warns about
-    when it fails: `single-supporting-source` (at most one evidence source supports the claim),
-    `verdict-changed` (the reconstruction or the published history shows the verdict
-    changing), `quoted-words` (an appearance puts words in quotation marks). Leave it out when
-    no such test fits the definition."""
+    """A condition that `check` tests on every claim carrying the note, with a warning when
+    it fails: `single-supporting-source` (exactly one evidence source supports the claim),
+    `verdict-fell` (the verdict is now lower on the scale than it was at some earlier date of
+    the reconstruction or the history), `quoted-words` (an appearance puts words in quotation
+    marks), `appearance-errors` (an appearance lists errors of fact). Leave it out when no
+    such test fits the definition."""
 
 
 class Confidence(Record):
