@@ -59,6 +59,13 @@ class _Edit:
     insert: str
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, writing shared values out: claims.yaml refuses anchors."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 class _NotInPlace(Exception):
     """A field cannot be inserted as a line of its own: fall back to writing the file out."""
 
@@ -83,7 +90,9 @@ def migrate_text(text: str, *, published: date | None = None) -> Result:
     try:
         edits = _Editor(text, document, published).edits(data)
     except _NotInPlace:
-        dumped = yaml.safe_dump(migrated, sort_keys=False, allow_unicode=True, width=100)
+        dumped = yaml.dump(
+            migrated, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=100
+        )
         return Result(HEADER + dumped, is_reserialised=True)
     for edit in sorted(edits, key=lambda edit: edit.offset, reverse=True):
         text = text[: edit.offset] + edit.insert + text[edit.offset + edit.remove :]

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from generator.load import load_catalog
-from generator.pages import Index, _linker, _mark_quotes, normalise, read_seed_texts
+from generator.pages import (
+    Index,
+    Marked,
+    _linker,
+    _mark_quotes,
+    _paragraphs,
+    normalise,
+    read_seed_texts,
+)
 from tests.golden import EXPECTED, FIXTURE, TODAY, golden_files, render_fixture
 
 
@@ -83,6 +91,25 @@ def test_quotes_are_found_in_seed_text_despite_typographic_quotes() -> None:
     assert [span.claim.id for span in marked] == ["volunteers-500", "mayor-historic"]
     text = index.seed_texts["article"]
     assert text[marked[1].start : marked[1].end].startswith("The mayor called")
+
+
+def test_overlapping_and_nested_quotes_all_stay_marked() -> None:
+    catalog = load_catalog(FIXTURE / "claims.yaml", today=TODAY)
+    first, second = catalog.claims
+    text = "Alpha beta gamma.\nDelta epsilon."
+    outer = Marked(0, 16, first, "accurate")  # "Alpha beta gamma"
+    overlapping = Marked(6, 32, second, "wrong")  # "beta gamma.\nDelta epsilon."
+    (one, two) = _paragraphs(text, [outer, overlapping])
+    assert [(s.text, [m.claim.id for m in s.marks]) for s in one] == [
+        ("Alpha ", ["volunteers-500"]),
+        ("beta gamma", ["volunteers-500", "mayor-historic"]),
+        (".", ["mayor-historic"]),
+    ]
+    # Each span's verdict follows its last run, even across a paragraph break.
+    assert [[m.claim.id for m in s.ending] for s in one] == [[], ["volunteers-500"], []]
+    assert [(s.text, [m.claim.id for m in s.ending]) for s in two] == [
+        ("Delta epsilon.", ["mayor-historic"])
+    ]
 
 
 def test_normalise_folds_whitespace_and_curly_quotes() -> None:
