@@ -9,7 +9,7 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
-from generator.model import Claim, HistoryEntry, Rating
+from generator.model import Claim, HistoryEntry, Rating, ReconstructedVerdict
 
 BAR_HEIGHT = 22
 LABEL_WIDTH = 190
@@ -90,7 +90,12 @@ def month_columns(name: str, months: Sequence[tuple[str, int]], title: str) -> M
     return _frame(name, max(width, 120), height, title, description, "".join(columns))
 
 
-def verdict_timeline(history: Sequence[HistoryEntry], ratings: dict[str, Rating]) -> Markup:
+def verdict_timeline(
+    history: Sequence[HistoryEntry | ReconstructedVerdict],
+    ratings: dict[str, Rating],
+    name: str = "timeline",
+    title: str = "Verdict over time",
+) -> Markup:
     """The verdict at each date: a step line over the scale, best verdict at the top."""
     scale = sorted(ratings.values(), key=lambda rating: -rating.value)
     row_of = {rating.id: row for row, rating in enumerate(scale)}
@@ -99,10 +104,10 @@ def verdict_timeline(history: Sequence[HistoryEntry], ratings: dict[str, Rating]
     first, last = history[0].date.toordinal(), history[-1].date.toordinal()
     spread = max(last - first, 1)
 
-    def x_of(entry: HistoryEntry) -> float:
+    def x_of(entry: HistoryEntry | ReconstructedVerdict) -> float:
         return left + 10 + plot_width * (entry.date.toordinal() - first) / spread
 
-    def y_of(entry: HistoryEntry) -> int:
+    def y_of(entry: HistoryEntry | ReconstructedVerdict) -> int:
         return top + row_of[entry.rating] * row_height
 
     parts = [
@@ -132,4 +137,4 @@ def verdict_timeline(history: Sequence[HistoryEntry], ratings: dict[str, Rating]
         f"{entry.date:%d %B %Y}: {ratings[entry.rating].label}" for entry in history
     )
     body = "".join(parts)
-    return _frame("timeline", CHART_WIDTH, axis_y + 8, "Verdict over time", description, body)
+    return _frame(name, CHART_WIDTH, axis_y + 8, title, description, body)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
-from generator import output, sitecheck
-from generator.load import CatalogError, load_catalog
+from generator import migrate, output, sitecheck
+from generator.load import CatalogError, Problem, load_catalog
 from generator.site import Settings, read_seed_texts, render_site
 
 DEFAULT_SITE_URL = "https://factcheck.example.org/"
@@ -29,6 +30,18 @@ def main(argv: list[str] | None = None) -> int:
         "check-site", help="check the structured data of a built site (exit 1 on problems)"
     )
     check_site.add_argument("dir", nargs="?", default="site", type=Path, help="the built site")
+    convert = commands.add_parser(
+        "migrate", help="convert a schema version 1 claims file to version 2, in place"
+    )
+    convert.add_argument("path", nargs="?", default="claims.yaml", type=Path)
+    convert.add_argument(
+        "--published",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="the desk first publishes the checks on this date: the version 1 history, all "
+        "earlier, becomes the labelled reconstruction (default: the history is what the desk "
+        "published, and its first date is the publication date)",
+    )
     arguments = parser.parse_args(argv)
     try:
         if arguments.command == "check":
@@ -37,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
             return run_render(arguments.path, arguments.out, Settings(arguments.site_url))
         if arguments.command == "check-site":
             return sitecheck.run_check_site(arguments.dir)
+        if arguments.command == "migrate":
+            return run_migrate(arguments.path, arguments.published)
+    except migrate.MigrationError as error:
+        print(f"{arguments.path}: {error}", file=sys.stderr)
+        return 1
     except CatalogError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -61,9 +79,30 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_check(path: Path) -> int:
-    """Validate `path` and say what it holds."""
-    catalog = load_catalog(path)
-    print(f"{path}: {len(catalog.claims)} claims, {len(catalog.sources)} sources: no problems")
+    """Validate `path`, say what it holds, and list the warnings about contradictory data."""
+    warnings: list[Problem] = []
+    catalog = load_catalog(path, warnings=warnings)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    count = len(warnings)
+    noted = f", {count} warning{'s' if count != 1 else ''}" if count else ""
+    print(
+        f"{path}: {len(catalog.claims)} claims, {len(catalog.sources)} sources: no problems{noted}"
+    )
+    return 0
+
+
+def run_migrate(path: Path, published: date | None) -> int:
+    """Convert the version 1 file at `path` to version 2, in place."""
+    result = migrate.migrate_text(path.read_text("utf-8"), published=published)
+    output.write_atomically(path, result.text.encode("utf-8"))
+    how = "converted to schema version 2"
+    if result.is_reserialised:
+        how += (
+            " by writing it out again, because a mapping written inline ({...}) cannot take "
+            "a new line: comments and quoting were not kept"
+        )
+    print(f"{path}: {how}; check it with: python -m generator check {path}")
     return 0
 
 

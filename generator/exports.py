@@ -32,7 +32,7 @@ from generator.structured import SCHEMA_ORG, StructuredData, organization
 from generator.templates import long_date
 
 ATOM = "http://www.w3.org/2005/Atom"
-EXPORT_SCHEMA_VERSION = 1
+EXPORT_SCHEMA_VERSION = 2
 CSV_COLUMNS = (
     "id", "claim", "claimant", "claimed", "verdict", "confidence", "qualifiers", "url",
     "last_reviewed",
@@ -213,12 +213,18 @@ def claimreview_feed(index: Index, structured: StructuredData, reuse: Reuse | No
 
 
 def atom_feed(index: Index, structured: StructuredData) -> bytes:
-    """An Atom 1.0 feed of the latest verdicts given or changed, newest first."""
+    """An Atom 1.0 feed of the latest published verdicts and changes, newest first.
+
+    Entries come from `history` only, so they are dated when the desk published them; the
+    reconstruction of earlier dates is not a publication and never reaches the feed.
+    """
     ET.register_namespace("", ATOM)
     publisher = index.catalog.publisher
     feed = ET.Element(_atom("feed"))
     _add(feed, "title", f"{publisher.name}: verdict updates")
-    _add(feed, "subtitle", "Every verdict given or changed, newest first.")
+    _add(
+        feed, "subtitle", "Every verdict published or changed, newest first, dated when published."
+    )
     _add(feed, "id", f"{structured.site_url}feed.xml")
     _add(
         feed, "link", rel="self", type="application/atom+xml", href=f"{structured.site_url}feed.xml"

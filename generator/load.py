@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator import yamlsource
+from generator import contradictions, yamlsource
 from generator.model import (
     SCHEMA_VERSION,
     Catalog,
@@ -59,10 +59,14 @@ class Problem:
     position: Position
     where: str
     message: str
+    is_warning: bool = False
+    """A warning: the data may contradict itself, but the file is valid and builds."""
 
     def __str__(self) -> str:
         where = f" {self.where}:" if self.where else ""
-        return f"{self.file}:{self.position.line}:{self.position.column}:{where} {self.message}"
+        warning = " warning:" if self.is_warning else ""
+        line, column = self.position.line, self.position.column
+        return f"{self.file}:{line}:{column}:{where}{warning} {self.message}"
 
 
 class CatalogError(Exception):
@@ -82,6 +86,8 @@ class Project:
     """For sources, claimants and claims: a digest of each record's data, by id."""
     files: tuple[Path, ...]
     """Every claims file read, the root file first."""
+    warnings: list[Problem]
+    """Where the data may contradict itself; the catalog is valid and builds."""
 
 
 @dataclass(frozen=True)
@@ -93,9 +99,17 @@ class _File:
     text: str
 
 
-def load_catalog(path: Path, *, today: date | None = None) -> Catalog:
-    """Read and validate a claims file and the files it includes; raise CatalogError."""
-    return load_project(path, today=today).catalog
+def load_catalog(
+    path: Path, *, today: date | None = None, warnings: list[Problem] | None = None
+) -> Catalog:
+    """Read and validate a claims file and the files it includes; raise CatalogError.
+
+    When the files are valid and `warnings` is a list, the warnings of `check` are added to it.
+    """
+    project = load_project(path, today=today)
+    if warnings is not None:
+        warnings.extend(project.warnings)
+    return project.catalog
 
 
 def load_project(
@@ -106,10 +120,20 @@ def load_project(
     return _load(root, path.parent, today or date.today(), cache or ParseCache())
 
 
-def parse_catalog(raw: bytes, name: str, *, base_dir: Path, today: date | None = None) -> Catalog:
+def parse_catalog(
+    raw: bytes,
+    name: str,
+    *,
+    base_dir: Path,
+    today: date | None = None,
+    warnings: list[Problem] | None = None,
+) -> Catalog:
     """Validate the bytes of a claims file named `name`; other files resolve from `base_dir`."""
     root = _File(name, base_dir / Path(name).name, _decode(raw, name))
-    return _load(root, base_dir, today or date.today(), ParseCache()).catalog
+    project = _load(root, base_dir, today or date.today(), ParseCache())
+    if warnings is not None:
+        warnings.extend(project.warnings)
+    return project.catalog
 
 
 def _read_file(name: str, path: Path) -> _File:
@@ -211,8 +235,8 @@ def _load_fast(root: _File, base_dir: Path, today: date, cache: ParseCache) -> P
         catalog = checker.check()
     except _TooMany:
         return None
-    if catalog is None or checker.problems:
-        return None
+    if catalog is None or checker.problems or checker.warnings:
+        return None  # the exact way gives every problem and warning its position
     fingerprints = {
         section: {
             entry["id"]: fingerprint
@@ -223,7 +247,7 @@ def _load_fast(root: _File, base_dir: Path, today: date, cache: ParseCache) -> P
         for section in INCLUDED_SECTIONS
     }
     cache.keep_validated({fp for ids in fingerprints.values() for fp in ids.values()})
-    return Project(catalog, fingerprints, (root.path, *included))
+    return Project(catalog, fingerprints, (root.path, *included), [])
 
 
 def _load_exact(root: _File, base_dir: Path, today: date) -> Project:
@@ -263,7 +287,7 @@ def _load_exact(root: _File, base_dir: Path, today: date) -> Project:
         section: {entry["id"]: fingerprint(entry) for entry in document.data.get(section) or []}
         for section in INCLUDED_SECTIONS
     }
-    return Project(catalog, fingerprints, (root.path, *included))
+    return Project(catalog, fingerprints, (root.path, *included), checker.finish_warnings())
 
 
 def find_includes(
@@ -439,6 +463,7 @@ class _Checker:
             for issue in file.issues
         ]
         self.reported: set[Where] = set()
+        self.warnings: list[Problem] = []
 
     def report(self, path: Where, message: str, *, key: bool = False) -> None:
         # A value already reported while reading stands as INVALID: say nothing more about it.
@@ -447,6 +472,15 @@ class _Checker:
         name, position, local = self.document.locate(path, key=key)
         self._add(Problem(name, position, dotted(local), message))
         self.reported.add(path)
+
+    def warn(self, path: Where, message: str) -> None:
+        """Note data that may contradict itself; it does not stop the build."""
+        name, position, local = self.document.locate(path)
+        self.warnings.append(Problem(name, position, dotted(local), message, is_warning=True))
+
+    def finish_warnings(self) -> list[Problem]:
+        ranks = {name: rank for rank, (name, _) in enumerate(self.document.files)}
+        return sorted(self.warnings, key=lambda w: (ranks.get(w.file, 0), w.position))
 
     def report_in(self, name: str, path: Where, message: str, *, key: bool = False) -> None:
         """Report a problem at `path` inside the file `name`."""
@@ -481,7 +515,9 @@ class _Checker:
         if not isinstance(data, dict):
             kind = "a list" if isinstance(data, list) else "a single value"
             self.report(
-                (), f"the file holds {kind}; it must be a mapping that starts with 'version: 1'"
+                (),
+                f"the file holds {kind}; it must be a mapping that starts with "
+                f"'version: {SCHEMA_VERSION}'",
             )
             return None
         if not self._check_top_level(data):
@@ -510,11 +546,13 @@ class _Checker:
             self._check_source(index, source)
         for index, claim in raw["claims"] or []:
             self._check_claim(index, claim, ids)
+        if not self.problems:
+            contradictions.check(data, self.warn)
         if self.problems or publisher is None:
             return None
         try:
             return Catalog(
-                version=1,
+                version=2,
                 publisher=publisher,
                 **{name: [record for _, record in entries] for name, entries in records.items()},
             )
@@ -526,17 +564,28 @@ class _Checker:
     def _check_top_level(self, data: dict[Any, Any]) -> bool:
         """Report missing, unknown and misspelt sections; False when the version is not ours."""
         version = data.get("version")
+        current = SCHEMA_VERSION
         if "version" not in data:
-            self.report((), "missing 'version: 1' at the top of the file; add it")
-        elif version == str(SCHEMA_VERSION):
-            self.report(
-                ("version",), "the version is the text '1'; write version: 1 without quotes"
-            )
-        elif version != SCHEMA_VERSION or isinstance(version, bool):
+            self.report((), f"missing 'version: {current}' at the top of the file; add it")
+        elif version == str(current):
             self.report(
                 ("version",),
-                f"unsupported schema version {_show(version)}; this generator reads version 1: "
-                "write version: 1 and the fields of version 1",
+                f"the version is the text '{current}'; write version: {current} without quotes",
+            )
+        elif version == 1 and not isinstance(version, bool):
+            name = self.document.files[0][0]
+            self.report(
+                ("version",),
+                f"this file is schema version 1; convert it to version {current} with "
+                f"'python -m generator migrate {name}', which keeps every value and "
+                "comment, then check it again",
+            )
+            return False
+        elif version != current or isinstance(version, bool):
+            self.report(
+                ("version",),
+                f"unsupported schema version {_show(version)}; this generator reads version "
+                f"{current}: write version: {current} and the fields of version {current}",
             )
             return False
         for key in data:
@@ -665,6 +714,12 @@ class _Checker:
             self.report_once(
                 (*path, "archive_url"), "'archive_url' is a copy of 'url'; add 'url' too"
             )
+        if source.get("mirror") is True and "original_publisher" not in source:
+            self.report_once(
+                (*path, "mirror"),
+                "a mirror copies another outlet's story: add 'original_publisher', the outlet "
+                "that wrote it",
+            )
         self._check_not_future((*path, "date"), _day(source, "date"))
 
     def _check_claim(
@@ -688,9 +743,13 @@ class _Checker:
             for number, item in _entries(claim.get(field)) or []:
                 where = (*path, field, number, "source")
                 self._check_reference(where, _text(item, "source"), "source", ids["sources"])
-        self._check_not_future((*path, "claimed"), _day(claim, "claimed"))
-        self._check_not_future((*path, "reviewed"), _day(claim, "reviewed"))
+        for number, item in _entries(claim.get("appearances")) or []:
+            where = (*path, "appearances", number, "accuracy")
+            self._check_reference(where, _text(item, "accuracy"), "rating", ids["ratings"])
+        for field in ("claimed", "published", "reviewed"):
+            self._check_not_future((*path, field), _day(claim, field))
         self._check_history(path, claim, ids["ratings"])
+        self._check_publication(path, claim, ids["ratings"])
 
     def _check_history(self, path: Where, claim: dict[Any, Any], ratings: set[str] | None) -> None:
         entries = _entries(claim.get("history")) or []
@@ -730,6 +789,48 @@ class _Checker:
                 f"{reviewed} is before the latest history entry ({latest_date}); "
                 f"a claim is reviewed when its verdict changes: set it to {latest_date} or later",
             )
+
+    def _check_publication(
+        self, path: Where, claim: dict[Any, Any], ratings: set[str] | None
+    ) -> None:
+        """The first history entry is the publication; the reconstruction comes before it."""
+        published, claimed = _day(claim, "published"), _day(claim, "claimed")
+        if published is None:
+            return
+        # A claim dated in the future is reported already; its publication is not compared.
+        if claimed is not None and published < claimed <= self.today:
+            self.report_once(
+                (*path, "published"),
+                f"{published} is before the claim was made ({claimed}); a fact check is "
+                "published after its claim: correct the date",
+            )
+        history = _entries(claim.get("history")) or []
+        first = _day(history[0][1], "date") if history else None
+        if first is not None and first != published:
+            self.report_once(
+                (*path, "history", history[0][0], "date"),
+                f"the first history entry is the first publication, so it is dated "
+                f"{published} like 'published', not {first}; move what the evidence showed "
+                "earlier to 'reconstruction:'",
+            )
+        before: date | None = None
+        for number, entry in _entries(claim.get("reconstruction")) or []:
+            where = (*path, "reconstruction", number)
+            self._check_reference((*where, "rating"), _text(entry, "rating"), "rating", ratings)
+            day = _day(entry, "date")
+            if day is not None and day >= published:
+                self.report_once(
+                    (*where, "date"),
+                    f"{day} is not before publication ({published}); a reconstruction "
+                    "describes earlier dates: put published verdicts under 'history:'",
+                )
+            elif day is not None and before is not None and day <= before:
+                self.report_once(
+                    (*where, "date"),
+                    f"{day} is not after the entry before it ({before}); "
+                    "list the reconstruction oldest first, one entry a date",
+                )
+            before = day
 
     def _check_reference(
         self, path: Where, value: object, kind: str, known: set[str] | None

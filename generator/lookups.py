@@ -8,6 +8,7 @@ from datetime import date
 from functools import cached_property
 
 from generator.model import (
+    Appearance,
     Catalog,
     Claim,
     Claimant,
@@ -99,6 +100,20 @@ class Index:
 
     def verdict_counts(self, claims: Iterable[Claim]) -> list[tuple[Rating, int]]:
         counts = Counter(claim.rating for claim in claims)
+        return [(rating, counts[rating.id]) for rating in self.catalog.ratings]
+
+    def appearances_in(self, source: Source) -> list[tuple[Appearance, Claim]]:
+        """What the source said of each claim, in listing order."""
+        return [
+            (appearance, claim)
+            for claim in self.appearing_in(source)
+            for appearance in claim.appearances
+            if appearance.source == source.id
+        ]
+
+    def accuracy_counts(self, source: Source) -> list[tuple[Rating, int]]:
+        """The source's scorecard: how accurately it reported each claim, by rating."""
+        counts = Counter(appearance.accuracy for appearance, _ in self.appearances_in(source))
         return [(rating, counts[rating.id]) for rating in self.catalog.ratings]
 
     def initial_rating(self, claim: Claim) -> Rating:

@@ -1,4 +1,4 @@
-"""The records of claims.yaml, schema version 1: types, required fields and allowed values."""
+"""The records of claims.yaml, schema version 2: types, required fields and allowed values."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 WIKIPEDIA_PATTERN = re.compile(r"https://[a-z-]+\.(?:m\.)?wikipedia\.org/wiki/[^\s?#]+")
@@ -128,6 +128,23 @@ ClaimantKind = Literal[
 
 Stance = Literal["supports", "contradicts", "context"]
 
+TitleKind = Literal["headline", "description"]
+
+QualifierTest = Literal[
+    "single-supporting-source", "verdict-fell", "quoted-words", "appearance-errors"
+]
+
+EMAIL_PATTERN = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
+
+
+def _check_email(value: str) -> str:
+    if not EMAIL_PATTERN.fullmatch(value):
+        raise ValueError(f"{_clip(value)} is not an e-mail address; write it like desk@example.org")
+    return value
+
+
+Email = Annotated[str, AfterValidator(_check_email)]
+
 
 class Record(BaseModel):
     """Shared settings: every field typed, no coercion, no unknown fields."""
@@ -137,13 +154,35 @@ class Record(BaseModel):
     )
 
 
+class Editor(Record):
+    """A person responsible for what the desk publishes."""
+
+    name: Text
+    """The editor's name as readers see it."""
+    role: Text
+    """What the editor answers for, for example "Editor-in-chief" or "Standards editor"."""
+
+
 class Publisher(Record):
-    """The organisation that publishes the fact checks."""
+    """The organisation that publishes the fact checks, and what readers should know about it.
+
+    The About page shows every field under "Who we are", and ClaimReview names the publisher as
+    the author of each review. The values shipped with the project belong to an example desk:
+    replace them with your own before you publish.
+    """
 
     name: Text
     """Name shown as the author of every review."""
     url: Url
     """Home page of the organisation."""
+    ownership: Text | None = None
+    """Who owns the desk and its legal form, in a sentence or two."""
+    funding: Text | None = None
+    """Who pays for the desk: every funder that gives more than a token amount."""
+    email: Email | None = None
+    """Where readers report an error or submit a claim to check."""
+    editors: list[Editor] = []
+    """The editors responsible for the fact checks, with their roles."""
 
 
 class Rating(Record):
@@ -168,6 +207,13 @@ class Qualifier(Record):
     """Badge text, for example "Video not independently verified"."""
     definition: Text
     """When the note applies and what it tells a reader."""
+    test: QualifierTest | None = None
+    """A condition that `check` tests on every claim carrying the note, with a warning when
+    it fails: `single-supporting-source` (exactly one evidence source supports the claim),
+    `verdict-fell` (the verdict is now lower on the scale than it was at some earlier date of
+    the reconstruction or the history), `quoted-words` (an appearance puts words in quotation
+    marks), `appearance-errors` (an appearance lists errors of fact). Leave it out when no
+    such test fits the definition."""
 
 
 class Confidence(Record):
@@ -187,11 +233,19 @@ class Source(Record):
     id: Slug
     """Identifier that appearances and evidence use in `source:`."""
     title: Text
-    """Headline or title of the document."""
+    """The document's headline, or the editors' description of it: `title_kind` says which."""
+    title_kind: TitleKind
+    """`headline` when `title` is the document's own headline, checked against the document or
+    the research notes; `description` when it is the editors' description, which readers see
+    marked as such. A title guessed from a URL is a description."""
     publisher: Text | None = None
-    """Outlet or body that published it; leave out when the document names none."""
+    """Outlet or body that published the page; leave out when the document names none."""
     original_publisher: Text | None = None
-    """For a syndicated copy: the outlet whose text the page carries (AFP, Reuters, ...)."""
+    """For a copy of another outlet's story: the outlet that wrote it (AFP, Reuters, ...).
+    Readers see the page as a copy of that outlet's story, carried by `publisher`."""
+    mirror: bool = False
+    """True when the page is an unofficial copy of `original_publisher`'s story on a scraper or
+    aggregator site, rather than a syndicated text the site carries by agreement."""
     date: datetime.date | None = None
     """Publication date, when known."""
     url: Url | None = None
@@ -218,16 +272,23 @@ class Claimant(Record):
 
 
 class Appearance(Record):
-    """A place where the claim was published, with its exact words."""
+    """A place where the claim was published, with its exact words and how well it reported it."""
 
     source: Slug
     """The source it appeared in."""
     quote: Text
     """The words exactly as published."""
+    accuracy: Slug
+    """How accurately this source reported the claim, as a rating id from the scale. It rates
+    the source's own sentence, not the claim: a source that accurately reports what the
+    claimant said gets the best rating even when the claim itself is wrong. The source's
+    scorecard and annotated text show this rating."""
     note: Text | None = None
     """How this appearance differs from the others, if it does."""
     errors: list[Text] = []
-    """Errors of fact in this wording (a wrong date, a misspelt place, a misattributed quote)."""
+    """Errors of fact in this source's wording (a wrong date, a misspelt place, a misattributed
+    or inflated quote, a missing part of what the claimant said). Each is listed on the source's
+    page."""
 
 
 class Evidence(Record):
@@ -242,16 +303,33 @@ class Evidence(Record):
 
 
 class HistoryEntry(Record):
-    """The verdict as of a date. The latest entry is the current verdict."""
+    """A verdict the desk published. The first entry is the first publication; the latest entry
+    is the current verdict."""
 
     date: datetime.date
-    """When the verdict took effect."""
+    """When the desk published the verdict: the first entry is dated `published`."""
     rating: Slug
     """The verdict from that date on."""
     note: Text
     """What changed, or why the verdict was given."""
     correction: bool = False
     """True when the entry corrects an error of ours; it then appears in the corrections log."""
+
+
+class ReconstructedVerdict(Record):
+    """What the evidence showed on a date before the desk first published the claim.
+
+    Written at or after publication, looking back: readers see it as "What the evidence showed
+    on 20 October 2024 (reconstructed)", apart from the verdicts the desk published. It never
+    reaches the feed, the corrections log or the dates of structured data.
+    """
+
+    date: datetime.date
+    """The day whose evidence the entry describes; before `published`."""
+    rating: Slug
+    """The verdict the evidence of that day supported."""
+    note: Text
+    """What the evidence showed on that day."""
 
 
 class Claim(Record):
@@ -264,7 +342,9 @@ class Claim(Record):
     short: Annotated[Text, AfterValidator(_check_short)]
     """The claim in at most 75 characters, without the verdict, for listings and structured data."""
     claimant: Slug
-    """Who made the claim."""
+    """Who made the words being checked. When an article misquotes, inflates or adds to what
+    someone said, the article's words are the claim and its publisher is the claimant; the
+    person it quoted is not. ClaimReview names the claimant as the claim's author."""
     claimed: datetime.date
     """When the claim was made."""
     appearances: list[Appearance] = Field(min_length=1)
@@ -283,10 +363,17 @@ class Claim(Record):
     """What we don't know."""
     evidence: list[Evidence] = Field(min_length=1)
     """Sources weighed, with their stance."""
+    published: datetime.date
+    """When the desk first published this fact check. ClaimReview's `datePublished`, the feed
+    and the corrections log never give an earlier date. Never backdate it."""
     history: list[HistoryEntry] = Field(min_length=1)
-    """The verdict at each date, oldest first."""
+    """The verdicts the desk published, oldest first: the first entry is the first publication,
+    dated `published`; each later entry is a published change."""
+    reconstruction: list[ReconstructedVerdict] = []
+    """What the evidence showed on dates before publication, oldest first, reconstructed when
+    the check was written. Labelled as a reconstruction on the claim page."""
     reviewed: datetime.date
-    """When the claim was last reviewed."""
+    """When the claim was last reviewed; not before `published`."""
     tags: list[Slug] = []
     """Topics, for browsing and filtering."""
 
@@ -294,8 +381,9 @@ class Claim(Record):
 class Catalog(Record):
     """A whole claims.yaml file, after validation."""
 
-    version: Literal[1]
-    """Schema version of the file."""
+    version: Literal[2]
+    """Schema version of the file. Version 1 files are converted by
+    `python -m generator migrate`."""
     include: list[str] = []
     """More files of claims, sources and claimants, as paths or patterns beside this file
     (for example `claims/*.yaml`); their lists are added to this file's."""
@@ -318,8 +406,8 @@ class Catalog(Record):
 def field_reference() -> list[tuple[str, list[tuple[str, bool, str]]]]:
     """Each record type with its fields: name, whether required, and the field's docstring."""
     models: list[type[BaseModel]] = [
-        Catalog, Publisher, Rating, Qualifier, Confidence, Source, Claimant, Claim,
-        Appearance, Evidence, HistoryEntry,
+        Catalog, Publisher, Editor, Rating, Qualifier, Confidence, Source, Claimant, Claim,
+        Appearance, Evidence, HistoryEntry, ReconstructedVerdict,
     ]  # fmt: skip
     return [
         (

@@ -174,7 +174,8 @@ def source_page(index: Index, source: Source) -> Page:
         "source": source,
         "cited": cited,
         "appearing": appearing,
-        "counts": index.verdict_counts(appearing),
+        "counts": index.accuracy_counts(source),
+        "appearances": index.appearances_in(source),
         "ratings": index.ratings,
         "paragraphs": paragraphs(text, marked) if text is not None else [],
     }
@@ -287,6 +288,7 @@ def snippets(index: Index) -> dict[str, tuple[str, Mapping[str, Any]]]:
             {"changes": index.latest_changes[:8], "ratings": index.ratings},
         ),
         "field-reference": ("_field_reference.md.j2", {"models": field_reference()}),
+        "publisher": ("_publisher.md.j2", {"publisher": index.catalog.publisher}),
     }
 
 

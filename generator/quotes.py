@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -10,19 +11,25 @@ from generator.model import Claim
 
 @dataclass(frozen=True)
 class Marked:
-    """A span of seed text that a claim quotes."""
+    """A span of seed text that a claim quotes, with how accurately the text reported it."""
 
     start: int
     end: int
     claim: Claim
+    accuracy: str
+    """The appearance's accuracy: a rating id."""
 
 
 @dataclass(frozen=True)
 class Segment:
-    """A run of seed text, marked with the claim it quotes or not."""
+    """A run of seed text and the quoted spans that cover it, outermost first.
+
+    `ending` lists the spans that end with this run: the page shows their verdicts after it.
+    """
 
     text: str
-    claim: Claim | None = None
+    marks: tuple[Marked, ...] = ()
+    ending: tuple[Marked, ...] = ()
 
 
 def normalise(text: str) -> str:
@@ -41,8 +48,8 @@ def mark_quotes(text: str, source_id: str, claims: list[Claim]) -> list[Marked]:
                 continue
             match = re.search(_quote_pattern(appearance.quote), text)
             if match:
-                marked.append(Marked(match.start(), match.end(), claim))
-    return sorted(marked, key=lambda span: span.start)
+                marked.append(Marked(match.start(), match.end(), claim, appearance.accuracy))
+    return sorted(marked, key=lambda span: (span.start, -span.end))
 
 
 def _quote_pattern(quote: str) -> str:
@@ -58,22 +65,21 @@ def _quote_pattern(quote: str) -> str:
 
 
 def paragraphs(text: str, marked: list[Marked]) -> list[list[Segment]]:
-    """Seed text split into paragraphs of plain and quoted segments. Overlaps keep the first."""
-    segments: list[Segment] = []
-    position = 0
-    for span in marked:
-        if span.start < position:
-            continue
-        segments.append(Segment(text[position : span.start]))
-        segments.append(Segment(text[span.start : span.end], span.claim))
-        position = span.end
-    segments.append(Segment(text[position:]))
+    """Seed text split into paragraphs of runs, each with every quoted span that covers it.
+
+    Quotes may overlap or nest: the text is cut at every start and end of a span, so each span
+    stays marked over its whole length, and each run shows as nested marks.
+    """
+    cuts = sorted({0, len(text)} | {span.start for span in marked} | {span.end for span in marked})
     result: list[list[Segment]] = [[]]
-    for segment in segments:
-        pieces = segment.text.split("\n")
+    for start, end in itertools.pairwise(cuts):
+        covering = tuple(span for span in marked if span.start <= start and end <= span.end)
+        pieces = text[start:end].split("\n")
         for number, piece in enumerate(pieces):
             if number:
                 result.append([])
-            if piece.strip():
-                result[-1].append(Segment(piece, segment.claim))
+            is_last = number == len(pieces) - 1
+            ending = tuple(span for span in covering if span.end == end) if is_last else ()
+            if piece.strip() or ending:
+                result[-1].append(Segment(piece, covering, ending))
     return [paragraph for paragraph in result if paragraph]

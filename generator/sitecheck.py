@@ -114,6 +114,12 @@ def check_claim_review(review: dict[str, Any], relative: str) -> list[str]:
         problems.append(f"url {url!r} is not the address of this page")
     problems.extend(_check_named("author", review.get("author"), required=True))
     problems.extend(_check_claim(review.get("itemReviewed")))
+    published, modified = review.get("datePublished"), review.get("dateModified")
+    if _is_date(published) and _is_date(modified) and str(modified)[:10] < str(published)[:10]:
+        problems.append(
+            f"dateModified {modified!r} is before datePublished {published!r}: "
+            "a review cannot change before it is published"
+        )
     return problems
 
 

@@ -54,15 +54,13 @@ class StructuredData:
         """The ClaimReview of `claim`, without `@context`."""
         rating = self.index.ratings[claim.rating]
         url = self.claim_url(claim)
-        dates = [entry.date for entry in claim.history]
         return {
             "@type": "ClaimReview",
             "@id": f"{url}#claimreview",
             "url": url,
             "claimReviewed": claim.short,
             "author": organization(self.index.catalog.publisher),
-            "datePublished": min(dates).isoformat(),
-            "dateModified": max(dates).isoformat(),
+            **publication_dates(claim),
             "reviewRating": {
                 "@type": "Rating",
                 "ratingValue": rating.value,
@@ -102,7 +100,6 @@ class StructuredData:
     def media_review(self, claim: Claim) -> JsonObject:
         """The MediaReview of a claim about media, without `@context` and without a category."""
         url = self.claim_url(claim)
-        dates = [entry.date for entry in claim.history]
         item: JsonObject = {"@type": "MediaReviewItem"}
         videos = self.videos(claim)
         if videos:
@@ -112,8 +109,7 @@ class StructuredData:
             "@id": f"{url}#mediareview",
             "url": url,
             "author": organization(self.index.catalog.publisher),
-            "datePublished": min(dates).isoformat(),
-            "dateModified": max(dates).isoformat(),
+            **publication_dates(claim),
             "itemReviewed": item,
             # A reference by @id only: a typed copy would count as a second ClaimReview.
             "associatedClaimReview": {"@id": f"{url}#claimreview"},
@@ -149,8 +145,32 @@ class StructuredData:
         }
 
 
+def publication_dates(claim: Claim) -> dict[str, str]:
+    """When the desk first published the check, and its last published change.
+
+    The reconstruction of earlier dates is not a publication and never dates the review.
+    """
+    return {
+        "datePublished": claim.published.isoformat(),
+        "dateModified": max(entry.date for entry in claim.history).isoformat(),
+    }
+
+
 def organization(publisher: Publisher) -> JsonObject:
-    return {"@type": "Organization", "name": publisher.name, "url": publisher.url}
+    """The publisher with its transparency details, as IFCN's commitments ask."""
+    node: JsonObject = {"@type": "Organization", "name": publisher.name, "url": publisher.url}
+    if publisher.ownership is not None or publisher.funding is not None:
+        node["ownershipFundingInfo"] = " ".join(
+            text for text in (publisher.ownership, publisher.funding) if text is not None
+        )
+    if publisher.email is not None:
+        node["email"] = publisher.email
+    if publisher.editors:
+        node["employee"] = [
+            {"@type": "Person", "name": editor.name, "jobTitle": editor.role}
+            for editor in publisher.editors
+        ]
+    return node
 
 
 def claimant_node(claimant: Claimant) -> JsonObject | None:
@@ -170,11 +190,17 @@ def creative_work(source: Source) -> JsonObject:
     work: JsonObject = {"@type": "CreativeWork"}
     if source.url is not None:
         work["url"] = source.url
-    work["headline"] = source.title
+    # Only a verified headline is given as one; an editor's description is a description.
+    work["headline" if source.title_kind == "headline" else "description"] = source.title
     if source.date is not None:
         work["datePublished"] = source.date.isoformat()
     if source.publisher is not None:
         work["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.original_publisher is not None:
+        work["isBasedOn"] = {
+            "@type": "CreativeWork",
+            "publisher": {"@type": "Organization", "name": source.original_publisher},
+        }
     return work
 
 

@@ -190,12 +190,16 @@ def test_axe_finds_no_serious_wcag_violations(visit: Any, name: str, scheme: str
         screenshot(page, f"{name}-dark")
 
 
-def test_claim_with_changed_verdict_shows_a_timeline(visit: Any) -> None:
+def test_a_reconstructed_timeline_is_labelled_as_one(visit: Any) -> None:
     page = visit().open("claims/nis-nk-sending-troops/")
     chart = page.locator("svg.fc-chart[role=img]")
     assert chart.is_visible()
-    assert chart.locator("title").text_content() == "Verdict over time"
+    assert chart.locator("title").text_content() == (
+        "What the evidence showed before publication (reconstructed)"
+    )
     assert page.locator("h2", has_text="Updates").is_visible()
+    assert page.locator("h2", has_text="Before publication (reconstructed)").is_visible()
+    assert page.get_by_text("18 October 2024 (reconstructed)").is_visible()
 
 
 def test_print_layout_keeps_the_verdict_and_drops_the_navigation(visit: Any) -> None:

@@ -58,7 +58,7 @@ def test_broken_claims_file_fails_the_build_and_keeps_the_previous_site(tmp_path
     result = mkdocs("build", cwd=project)
     assert result.returncode == 1
     assert (
-        "claims.yaml:64:13: claims[0].rating: unknown rating 'wrnog' (did you mean 'wrong'?)"
+        "claims.yaml:79:13: claims[0].rating: unknown rating 'wrnog' (did you mean 'wrong'?)"
         in (result.stderr)
     )
     assert "Traceback" not in result.stderr

@@ -1,4 +1,5 @@
-"""Checks on the real claims.yaml: permitted URLs, verbatim quotes, references, coverage.
+"""Checks on the real claims.yaml and its built site: permitted URLs, verbatim quotes,
+references, coverage, honest dates, and each article rated on what it said.
 
 These tests read only files inside the repository (claims.yaml, seeds/), never the
 research folder they were compiled from.
@@ -6,18 +7,27 @@ research folder they were compiled from.
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
+from datetime import date
 from pathlib import Path
+from typing import Any
 
+import extruct
+import feedparser
+import lxml.html
 import pytest
 
 from generator.load import CatalogError, load_catalog, parse_catalog
-from generator.model import Catalog
+from generator.model import Catalog, Claim
 
 REPO = Path(__file__).resolve().parent.parent
 CLAIMS = REPO / "claims.yaml"
 SOURCE_URLS = REPO / "seeds" / "source-urls.txt"
 
+# The desk's first publication of these checks: no date the site gives may be earlier.
+FIRST_PUBLICATION = date(2026, 11, 21)
 WIKIPEDIA_ARTICLE = re.compile(r"https://[a-z-]+\.(?:m\.)?wikipedia\.org/wiki/[^\s?#/]+")
 
 # Every claim of the research dossier, by its id there.
@@ -161,3 +171,144 @@ def test_every_dossier_claim_is_present(catalog: Catalog) -> None:
     missing = [claim_id for claim_id in DOSSIER_CLAIM_IDS if claim_id not in ids]
     assert not missing, f"dossier claims missing from claims.yaml: {missing}"
     assert len(DOSSIER_CLAIM_IDS) == len(set(DOSSIER_CLAIM_IDS)) == 27
+
+
+# Publication, accuracy and errors, read from the built site by real parsers.
+
+
+def built_json_ld(page: Path) -> list[Any]:
+    """The JSON-LD nodes of a built page, as extruct reads them, @graph members included."""
+    data = extruct.extract(page.read_text("utf-8"), syntaxes=["json-ld"], uniform=False)
+    return [node for document in data["json-ld"] for node in document.get("@graph", [document])]
+
+
+def claim_of_url(catalog: Catalog, url: str) -> Claim:
+    """The claim whose page `url` (an absolute claim page URL, maybe with a fragment) is."""
+    claim_id = url.split("#")[0].rstrip("/").rsplit("/", 1)[-1]
+    return next(claim for claim in catalog.claims if claim.id == claim_id)
+
+
+def section_items(page: Path, heading: str) -> list[str]:
+    """The text of each list item under the h2 `heading` of a built page, whitespace collapsed."""
+    document = lxml.html.fromstring(page.read_bytes())
+    (title,) = [h2 for h2 in document.iter("h2") if h2.text_content().strip() == heading]
+    items = []
+    for sibling in title.itersiblings():
+        if sibling.tag == "h2":
+            break
+        items += [normalise(li.text_content()) for li in sibling.iter("li")]
+    return items
+
+
+def test_no_review_or_feed_date_is_before_the_publication_date(
+    real_site: Path, catalog: Catalog
+) -> None:
+    for claim in catalog.claims:
+        reviews = [
+            node
+            for node in built_json_ld(real_site / "claims" / claim.id / "index.html")
+            if node.get("@type") in ("ClaimReview", "MediaReview")
+        ]
+        assert reviews, claim.id
+        for review in reviews:
+            assert review["datePublished"] == claim.published.isoformat(), claim.id
+            assert review["dateModified"] >= review["datePublished"], claim.id
+    feed = feedparser.parse((real_site / "feed.xml").read_bytes())
+    assert feed.bozo == 0 and feed.entries
+    for entry in feed.entries:
+        claim = claim_of_url(catalog, entry.link)
+        for stamp in (entry.published_parsed, entry.updated_parsed):
+            assert date(*stamp[:3]) >= claim.published, (claim.id, entry.id)
+    data_feed = json.loads((real_site / "claimreview-feed.json").read_text("utf-8"))
+    for element in data_feed["dataFeedElement"]:
+        claim = claim_of_url(catalog, element["url"])
+        assert element["dateCreated"] >= claim.published.isoformat(), claim.id
+
+
+def test_the_first_publication_is_dated_when_the_desk_published_it(catalog: Catalog) -> None:
+    assert {claim.published for claim in catalog.claims} == {FIRST_PUBLICATION}
+    for claim in catalog.claims:
+        assert all(entry.date < claim.published for entry in claim.reconstruction), claim.id
+
+
+def test_no_source_is_scored_incorrect_for_accurately_reporting_a_statement(
+    real_site: Path, catalog: Catalog
+) -> None:
+    worst = catalog.ratings[-1]
+    labels = {rating.id: rating.label for rating in catalog.ratings}
+    false_statements_reported_accurately = 0
+    for claim in catalog.claims:
+        for appearance in claim.appearances:
+            if not appearance.errors:
+                assert appearance.accuracy != worst.id, (claim.id, appearance.source)
+                false_statements_reported_accurately += claim.rating == worst.id
+            page = real_site / "sources" / appearance.source / "index.html"
+            document = lxml.html.fromstring(page.read_bytes())
+            marks = [
+                link.text_content()
+                for link in document.find_class("fc-mark__verdict")
+                if link.get("href", "").rstrip("/").endswith(f"claims/{claim.id}")
+            ]
+            # The annotated text rates the article's report, not the claim.
+            assert marks == [labels[appearance.accuracy]], (claim.id, appearance.source)
+    # Kremlin's denial, reported accurately, is the case this test exists for.
+    assert false_statements_reported_accurately >= 1
+
+
+def test_each_scorecard_counts_the_articles_own_accuracy(real_site: Path, catalog: Catalog) -> None:
+    for source in catalog.sources:
+        if source.kind != "seed-article":
+            continue
+        counts = Counter(
+            appearance.accuracy
+            for claim in catalog.claims
+            for appearance in claim.appearances
+            if appearance.source == source.id
+        )
+        page = lxml.html.fromstring((real_site / "sources" / source.id / "index.html").read_bytes())
+        (table,) = [t for t in page.iter("table") if "Accuracy of the report" in t.text_content()]
+        shown = {
+            row[0].text_content().strip(): int(row[1].text_content())
+            for row in table.iter("tr")
+            if row.find("td") is not None
+        }
+        assert shown == {rating.label: counts[rating.id] for rating in catalog.ratings}
+
+
+def test_every_appearance_error_is_listed_on_its_source_page(
+    real_site: Path, catalog: Catalog
+) -> None:
+    pages: dict[str, list[str]] = {}
+    listed = 0
+    for claim in catalog.claims:
+        for appearance in claim.appearances:
+            if appearance.source not in pages:
+                page = real_site / "sources" / appearance.source / "index.html"
+                pages[appearance.source] = section_items(page, "Errors in the article")
+            for error in appearance.errors:
+                assert any(normalise(error) in item for item in pages[appearance.source]), (
+                    claim.id,
+                    error[:60],
+                )
+                listed += 1
+    assert listed >= 20
+
+
+def test_every_highlight_of_an_article_shows_even_where_quotes_overlap(
+    real_site: Path, catalog: Catalog
+) -> None:
+    for source in catalog.sources:
+        if source.kind != "seed-article":
+            continue
+        page = lxml.html.fromstring((real_site / "sources" / source.id / "index.html").read_bytes())
+        linked = [
+            link.get("href", "").rstrip("/").rsplit("/", 1)[-1]
+            for link in page.find_class("fc-mark__verdict")
+        ]
+        expected = [
+            claim.id
+            for claim in catalog.claims
+            for appearance in claim.appearances
+            if appearance.source == source.id
+        ]
+        assert sorted(linked) == sorted(expected), source.id

@@ -120,6 +120,7 @@ def hostile_catalog() -> dict[str, Any]:
             {
                 "id": key,
                 "title": vector,
+                "title_kind": "headline" if number % 2 else "description",
                 "publisher": vector,
                 "original_publisher": vector,
                 "kind": "news-report",
@@ -134,7 +135,15 @@ def hostile_catalog() -> dict[str, Any]:
             "claim": vector,
             "short": vector,
             "claimant": key,
-            "appearances": [{"source": key, "quote": vector, "note": vector, "errors": [vector]}],
+            "appearances": [
+                {
+                    "source": key,
+                    "quote": vector,
+                    "accuracy": key,
+                    "note": vector,
+                    "errors": [vector],
+                }
+            ],
             "rating": key,
             "confidence": key,
             "qualifiers": [key],

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -24,7 +25,7 @@ import pytest
 import yaml
 
 from generator import cli, yamlsource
-from generator.load import MAX_PROBLEMS, CatalogError, load_catalog, parse_catalog
+from generator.load import MAX_PROBLEMS, CatalogError, Problem, load_catalog, parse_catalog
 from generator.model import PAGE_NAME, RESERVED_IDS
 from generator.pages import read_meta
 from generator.site import Settings, read_seed_texts, render_site
@@ -400,7 +401,7 @@ def test_a_seed_link_out_of_the_seeds_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CatalogError) as raised:
         parse_catalog(raw, "c.yaml", base_dir=tmp_path)
     assert [str(problem) for problem in raised.value.problems] == [
-        "c.yaml:33:11: sources[0].seed: 'seeds/article.txt' links to a file outside seeds/; "
+        "c.yaml:43:11: sources[0].seed: 'seeds/article.txt' links to a file outside seeds/; "
         "copy the article into seeds/"
     ]
 
@@ -417,6 +418,55 @@ def test_the_loaded_catalog_round_trips_through_yaml() -> None:
     catalog = load_catalog(VALID / "claims.yaml", today=date(2024, 12, 31))
     raw = dump_claims(catalog.model_dump(exclude_defaults=True)).encode("utf-8")
     assert parse_catalog(raw, "again.yaml", base_dir=VALID) == catalog
+
+
+def test_check_warns_where_the_data_contradicts_itself(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (VALID / "claims.yaml").read_text("utf-8")
+    text = text.replace("  email: desk@fixture.example.org\n", "")
+    text = text.replace(
+        "        quote: The mayor said the new ferry carries 300 passengers.\n",
+        "        quote: The mayor said the new ferry carries 300 passengers.\n"
+        "        errors: [The mayor spoke of 300 seats, not passengers.]\n",
+    )
+    text = text.replace("stance: contradicts", "stance: supports")
+    text = text.replace(
+        "note: The operator lists 250 seats.", "note: The operator's list contradicts it."
+    )
+    text = text.replace(
+        "definition: Only one source supports the claim.\n",
+        "definition: Only one source supports the claim.\n    test: single-supporting-source\n",
+    )
+    path = tmp_path / "claims.yaml"
+    path.write_text(text, "utf-8")
+    shutil.copytree(VALID / "seeds", tmp_path / "seeds")
+    status, out, err = run_in_process(capsys, "check", str(path))
+    assert status == 0
+    assert out == f"{path}: 1 claims, 2 sources: no problems, 3 warnings\n"
+    assert err.splitlines() == [
+        f"{path}:7:3: publisher: warning: no email: readers cannot see who runs and pays for "
+        "the desk or how to reach it; add them",
+        f"{path}:64:19: claims[0].appearances[0].accuracy: warning: 'accurate' says the source "
+        "reported the claim accurately, but the appearance lists errors of fact; lower the "
+        "accuracy or move the text to 'note:'",
+        f"{path}:77:17: claims[0].evidence[0].stance: warning: the stance is 'supports' but the "
+        "note speaks of contradicting the claim; check the stance",
+    ]
+
+
+def test_a_qualifier_whose_test_fails_is_a_warning() -> None:
+    text = (VALID / "claims.yaml").read_text("utf-8")
+    text = text.replace(
+        "definition: Only one source supports the claim.\n",
+        "definition: Only one source supports the claim.\n    test: single-supporting-source\n",
+    )
+    warnings: list[Problem] = []
+    parse_catalog(text.encode("utf-8"), "c.yaml", base_dir=VALID, warnings=warnings)
+    assert [str(warning) for warning in warnings] == [
+        "c.yaml:69:18: claims[0].qualifiers[0]: warning: qualifier 'single-source' does not fit: "
+        "0 evidence sources support the claim, not one; remove it or correct the data"
+    ]
 
 
 def write_expected() -> None:

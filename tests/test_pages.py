@@ -10,7 +10,7 @@ import pytest
 from generator.load import load_catalog
 from generator.lookups import Index
 from generator.pages import read_meta
-from generator.quotes import Marked, Segment, mark_quotes, normalise, paragraphs
+from generator.quotes import Marked, mark_quotes, normalise, paragraphs
 from generator.site import read_seed_texts
 from generator.templates import linker
 from tests.golden import EXPECTED, FIXTURE, TODAY, golden_files, render_fixture
@@ -67,14 +67,14 @@ def test_every_claim_gets_a_page_at_its_id() -> None:
     assert meta["title"] == "Officials say 500 volunteers arrived in Springfield"
 
 
-def test_claim_page_shows_current_and_first_verdict() -> None:
+def test_claim_page_shows_current_verdict_and_when_it_was_first_published() -> None:
     page = render_fixture().pages["claims/volunteers-500.md"]
     card = page.split("## The claim")[0]
     current = 'href="../../scale/#wrong" data-pagefind-meta="verdict">False</a>'
     assert current in card
     assert "since 5 March 2024" in card, "the verdict dates from when it was first given"
     assert 'fc-verdict--unproven" href="../../scale/#unproven">Unproven</a>' in card
-    assert "as of 4 March 2024" in card
+    assert 'Published</span> <time datetime="2024-03-04">4 March 2024</time>' in card
     assert "High confidence" in card
 
 
@@ -113,15 +113,24 @@ def test_quotes_are_found_in_seed_text_despite_typographic_quotes() -> None:
     assert text[marked[1].start : marked[1].end].startswith("The mayor called")
 
 
+def test_overlapping_and_nested_quotes_all_stay_marked() -> None:
+    catalog = load_catalog(FIXTURE / "claims.yaml", today=TODAY)
+    first, second = catalog.claims
+    text = "Alpha beta gamma.\nDelta epsilon."
+    outer = Marked(0, 16, first, "accurate")  # "Alpha beta gamma"
+    overlapping = Marked(6, 32, second, "wrong")  # "beta gamma.\nDelta epsilon."
+    (one, two) = paragraphs(text, [outer, overlapping])
+    assert [(s.text, [m.claim.id for m in s.marks]) for s in one] == [
+        ("Alpha ", ["volunteers-500"]),
+        ("beta gamma", ["volunteers-500", "mayor-historic"]),
+        (".", ["mayor-historic"]),
+    ]
+    # Each span's verdict follows its last run, even across a paragraph break.
+    assert [[m.claim.id for m in s.ending] for s in one] == [[], ["volunteers-500"], []]
+    assert [(s.text, [m.claim.id for m in s.ending]) for s in two] == [
+        ("Delta epsilon.", ["mayor-historic"])
+    ]
+
+
 def test_normalise_folds_whitespace_and_curly_quotes() -> None:
     assert normalise("“a”\n  ‘b’") == "\"a\" 'b'"
-
-
-def test_overlapping_quotes_keep_every_character_of_the_article_once() -> None:
-    catalog = load_catalog(FIXTURE / "claims.yaml", today=TODAY)
-    first, second = catalog.claims[0], catalog.claims[1]
-    text = "One two three four five."
-    spans = [Marked(0, 13, first), Marked(8, 18, second)]
-    rendered = paragraphs(text, spans)
-    assert "".join(segment.text for segment in rendered[0]) == text
-    assert rendered[0][0] == Segment("One two three", first)

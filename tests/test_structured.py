@@ -80,7 +80,7 @@ def test_every_claim_page_has_one_claim_review_that_matches_claims_yaml(
         }
         assert review["author"]["name"] == catalog.publisher.name
         assert review["author"]["url"] == catalog.publisher.url
-        assert review["datePublished"] == claim.history[0].date.isoformat()
+        assert review["datePublished"] == claim.published.isoformat()
         assert review["dateModified"] == claim.history[-1].date.isoformat()
         item = review["itemReviewed"]
         assert item["datePublished"] == claim.claimed.isoformat()
@@ -118,6 +118,7 @@ def hostile_catalog() -> dict[str, Any]:
         {
             "id": "clip",
             "title": "Footage of the arrival",
+            "title_kind": "description",
             "publisher": "Springfield TV",
             "date": date(2024, 3, 4),
             "kind": "video",
