@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator import output, sitecheck
+from generator import hygiene, output, sitecheck
+from generator.checking import CheckOptions, run_check
 from generator.load import CatalogError, load_catalog
 from generator.pages import Settings, read_seed_texts, render_site
 
@@ -19,6 +20,26 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="validate a claims file")
     check.add_argument("path", nargs="?", default="claims.yaml", type=Path)
+    check.add_argument(
+        "--format",
+        choices=["text", "github"],
+        default="text",
+        help="text: file:line:column lines (the default); github: GitHub Actions annotations",
+    )
+    check.add_argument("--strict", action="store_true", help="count warnings as errors")
+    check.add_argument(
+        "--stale-days",
+        type=int,
+        default=hygiene.DEFAULT_STALE_DAYS,
+        metavar="DAYS",
+        help="warn about claims not reviewed for more than DAYS days "
+        f"(default {hygiene.DEFAULT_STALE_DAYS})",
+    )
+    check.add_argument(
+        "--base",
+        metavar="FILE_OR_REVISION",
+        help="refuse changes to what this earlier version recorded (history is append-only)",
+    )
     render = commands.add_parser("render", help="write the generated Markdown to a folder")
     render.add_argument("path", nargs="?", default="claims.yaml", type=Path)
     render.add_argument("--out", required=True, type=Path, help="folder to write (replaced)")
@@ -32,7 +53,13 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     try:
         if arguments.command == "check":
-            return run_check(arguments.path)
+            options = CheckOptions(
+                style=arguments.format,
+                strict=arguments.strict,
+                stale_days=arguments.stale_days,
+                base=arguments.base,
+            )
+            return run_check(arguments.path, options)
         if arguments.command == "render":
             return run_render(arguments.path, arguments.out, Settings(arguments.site_url))
         if arguments.command == "check-site":
@@ -58,13 +85,6 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     return 2
-
-
-def run_check(path: Path) -> int:
-    """Validate `path` and say what it holds."""
-    catalog = load_catalog(path)
-    print(f"{path}: {len(catalog.claims)} claims, {len(catalog.sources)} sources: no problems")
-    return 0
 
 
 def run_render(path: Path, out: Path, settings: Settings) -> int:

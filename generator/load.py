@@ -25,6 +25,7 @@ from generator.model import (
     Publisher,
     Qualifier,
     Rating,
+    Retired,
     Source,
 )
 from generator.yamlsource import Document, Position, SourceError, clip
@@ -36,6 +37,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "sources": Source,
     "claimants": Claimant,
     "claims": Claim,
+    "retired": Retired,
 }
 TOP_LEVEL = ("version", "publisher", *SECTIONS)
 REQUIRED_TOP_LEVEL = ("version", "publisher", "ratings", "confidence")
@@ -72,8 +74,26 @@ class CatalogError(Exception):
         self.problems = problems
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """A validated catalog, and where each of its values was written."""
+
+    catalog: Catalog
+    file: str
+    document: Document
+
+    def where(self, path: Where, *, key: bool = False) -> tuple[str, Position]:
+        """The file that holds the value at `path` (a path in the catalog), and its position."""
+        return self.file, self.document.position_of(path, key=key)
+
+
 def load_catalog(path: Path, *, today: date | None = None) -> Catalog:
     """Read and validate a claims file; raise CatalogError listing every problem."""
+    return load_located(path, today=today).catalog
+
+
+def load_located(path: Path, *, today: date | None = None) -> Loaded:
+    """Like load_catalog, keeping the position of every value for later messages and edits."""
     name = str(path)
     try:
         raw = _read_limited(path)
@@ -90,7 +110,7 @@ def load_catalog(path: Path, *, today: date | None = None) -> Catalog:
     except _TooBig as error:
         message = yamlsource.too_big_message(error.size)
         raise CatalogError([Problem(name, Position(1, 1), "", message)]) from None
-    return parse_catalog(raw, name, base_dir=path.parent, today=today)
+    return parse_located(raw, name, base_dir=path.parent, today=today)
 
 
 class _TooBig(Exception):
@@ -117,6 +137,11 @@ def _read_limited(path: Path) -> bytes:
 
 def parse_catalog(raw: bytes, name: str, *, base_dir: Path, today: date | None = None) -> Catalog:
     """Validate the bytes of a claims file named `name`; seed paths resolve from `base_dir`."""
+    return parse_located(raw, name, base_dir=base_dir, today=today).catalog
+
+
+def parse_located(raw: bytes, name: str, *, base_dir: Path, today: date | None = None) -> Loaded:
+    """Like parse_catalog, keeping the position of every value."""
     try:
         document = yamlsource.parse(yamlsource.read_text(raw))
     except SourceError as error:
@@ -130,7 +155,7 @@ def parse_catalog(raw: bytes, name: str, *, base_dir: Path, today: date | None =
         catalog = None
     if checker.problems or catalog is None:
         raise CatalogError(checker.finish())
-    return catalog
+    return Loaded(catalog, name, document)
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
@@ -233,6 +258,8 @@ class _Checker:
             self._check_source(index, source)
         for index, claim in raw["claims"] or []:
             self._check_claim(index, claim, ids)
+        for index, retired in raw["retired"] or []:
+            self._check_retired(index, retired, ids["claims"])
         if self.problems or publisher is None:
             return None
         try:
@@ -444,6 +471,18 @@ class _Checker:
                 f"a claim is reviewed when its verdict changes: set it to {latest_date} or later",
             )
 
+    def _check_retired(self, index: int, retired: dict[Any, Any], claims: set[str] | None) -> None:
+        path: Where = ("retired", index)
+        retired_id = _text(retired, "id")
+        if claims is not None and retired_id in claims:
+            self.report_once(
+                (*path, "id"),
+                f"'{retired_id}' is retired, but a claim still has this id; "
+                "give the claim a new id, or remove this entry",
+            )
+        self._check_reference((*path, "redirect"), _text(retired, "redirect"), "claim", claims)
+        self._check_not_future((*path, "date"), _day(retired, "date"))
+
     def _check_reference(
         self, path: Where, value: object, kind: str, known: set[str] | None
     ) -> None:
@@ -458,6 +497,7 @@ class _Checker:
 
 
 _SECTION_OF = {
+    "claim": "claims",
     "claimant": "claimants",
     "rating": "ratings",
     "confidence level": "confidence",

@@ -289,6 +289,19 @@ class Claim(Record):
     """Topics, for browsing and filtering."""
 
 
+class Retired(Record):
+    """A claim taken off the site or renamed. Its old address keeps a page that says so."""
+
+    id: Slug
+    """The id the claim had; no claim may use it again."""
+    date: datetime.date
+    """When the claim was retired."""
+    note: Text
+    """Why: the error corrected, the reason for withdrawing it, or the rename."""
+    redirect: Slug | None = None
+    """For a renamed or merged claim: the id of the claim that replaces it."""
+
+
 class Catalog(Record):
     """A whole claims.yaml file, after validation."""
 
@@ -308,3 +321,5 @@ class Catalog(Record):
     """Every claimant."""
     claims: list[Claim] = []
     """The checked claims."""
+    retired: list[Retired] = []
+    """Claims taken off the site or renamed, kept so that their addresses still answer."""

@@ -30,6 +30,7 @@ from generator.model import (
     Publisher,
     Qualifier,
     Rating,
+    Retired,
     Source,
 )
 
@@ -211,7 +212,7 @@ def schema_reference() -> list[tuple[str, list[tuple[str, bool, str]]]]:
     """Each record type with its fields: name, whether required, and the field's docstring."""
     models: list[type[BaseModel]] = [
         Catalog, Publisher, Rating, Qualifier, Confidence, Source, Claimant, Claim,
-        Appearance, Evidence, HistoryEntry,
+        Appearance, Evidence, HistoryEntry, Retired,
     ]  # fmt: skip
     return [
         (
