@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: site serve test lint browser-deps golden bench
+.PHONY: site serve test lint browser-deps golden bench schema
 
 site: $(VENV)/.site-deps
 	$(BIN)/mkdocs build
@@ -36,6 +36,10 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 golden: $(VENV)/.test-deps
 	$(BIN)/python -m tests.golden
 	$(BIN)/python -m tests.test_load
+
+# Regenerate the JSON Schema of claims files from the model (tests fail while it is stale).
+schema: $(VENV)/.site-deps
+	$(BIN)/python -m generator schema --out schema/claims.schema.json
 
 # Benchmarks print figures; they are not part of `make test`.
 bench: $(VENV)/.test-deps browser-deps

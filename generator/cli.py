@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator import hygiene, output, sitecheck
+from generator import hygiene, output, schema, sitecheck
 from generator.checking import CheckOptions, run_check
 from generator.load import CatalogError, load_catalog
 from generator.pages import Settings, read_seed_texts, render_site
@@ -50,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
         "check-site", help="check the structured data of a built site (exit 1 on problems)"
     )
     check_site.add_argument("dir", nargs="?", default="site", type=Path, help="the built site")
+    schema_command = commands.add_parser(
+        "schema", help="write the JSON Schema of claims files, for editors' YAML tools"
+    )
+    schema_command.add_argument(
+        "--out", type=Path, help=f"file to write (for example {schema.SCHEMA_PATH}); else print"
+    )
     arguments = parser.parse_args(argv)
     try:
         if arguments.command == "check":
@@ -62,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_check(arguments.path, options)
         if arguments.command == "render":
             return run_render(arguments.path, arguments.out, Settings(arguments.site_url))
+        if arguments.command == "schema":
+            return run_schema(arguments.out)
         if arguments.command == "check-site":
             return sitecheck.run_check_site(arguments.dir)
     except CatalogError as error:
@@ -94,4 +102,15 @@ def run_render(path: Path, out: Path, settings: Settings) -> int:
     output.prepare_output(out)
     output.sync_tree(out, {**site.pages, **site.files})
     print(f"wrote {len(site.pages)} pages and {len(site.files)} data files to {out}")
+    return 0
+
+
+def run_schema(out: Path | None) -> int:
+    """Print the JSON Schema of claims files, or write it to `out`."""
+    text = schema.schema_text()
+    if out is None:
+        print(text, end="")
+    else:
+        output.write_atomically(out, text.encode("utf-8"))
+        print(f"wrote {out}")
     return 0

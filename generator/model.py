@@ -6,7 +6,7 @@ import datetime
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 SCHEMA_VERSION = 1
 
@@ -92,10 +92,47 @@ def _check_short(value: str) -> str:
     return value
 
 
-Slug = Annotated[str, AfterValidator(_check_slug)]
-Url = Annotated[str, AfterValidator(_check_url)]
-WikipediaUrl = Annotated[str, AfterValidator(_check_wikipedia)]
-Text = Annotated[str, AfterValidator(_check_text)]
+# What the JSON Schema for editors' tools says about each kind of text: the same rules where a
+# pattern can say them (generator/schema.py; the loader remains the authority).
+_URL_CHARACTER = r"""[^\s"<>\\^`{|}\[\]]"""
+_URL_HOST = r"""[^\s/?#@"<>\\^`{|}\[\]]+"""
+URL_SCHEMA_PATTERN = rf"^https?://{_URL_HOST}\.{_URL_HOST}(?:[/?#]{_URL_CHARACTER}*)?$"
+
+Slug = Annotated[
+    str,
+    AfterValidator(_check_slug),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": f"^{SLUG_PATTERN.pattern}$",
+            "maxLength": ID_LIMIT,
+            "not": {"enum": sorted(RESERVED_IDS)},
+        }
+    ),
+]
+Url = Annotated[
+    str,
+    AfterValidator(_check_url),
+    WithJsonSchema({"type": "string", "pattern": URL_SCHEMA_PATTERN}),
+]
+WikipediaUrl = Annotated[
+    str,
+    AfterValidator(_check_wikipedia),
+    WithJsonSchema({"type": "string", "pattern": f"^{WIKIPEDIA_PATTERN.pattern}$"}),
+]
+Text = Annotated[
+    str,
+    AfterValidator(_check_text),
+    WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"\S"}),
+]
+ShortText = Annotated[
+    str,
+    AfterValidator(_check_text),
+    AfterValidator(_check_short),
+    WithJsonSchema(
+        {"type": "string", "minLength": 1, "maxLength": SHORT_CLAIM_LIMIT, "pattern": r"\S"}
+    ),
+]
 
 SourceKind = Literal[
     "seed-article",
@@ -259,7 +296,7 @@ class Claim(Record):
     """Stable identifier and URL slug, in kebab case."""
     claim: Text
     """The claim as stated, in the site's own words."""
-    short: Annotated[Text, AfterValidator(_check_short)]
+    short: ShortText
     """The claim in at most 75 characters, without the verdict, for listings and structured data."""
     claimant: Slug
     """Who made the claim."""
