@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
-from generator import hygiene, output, schema, sitecheck
+from generator import hygiene, output, prompts, scaffold, schema, sitecheck
 from generator.checking import CheckOptions, run_check
 from generator.load import CatalogError, load_catalog
 from generator.pages import Settings, read_seed_texts, render_site
@@ -56,6 +57,26 @@ def main(argv: list[str] | None = None) -> int:
     schema_command.add_argument(
         "--out", type=Path, help=f"file to write (for example {schema.SCHEMA_PATH}); else print"
     )
+    new = commands.add_parser("new", help="add a claim (asks for each field in a terminal)")
+    new.add_argument("path", nargs="?", default="claims.yaml", type=Path)
+    for field in prompts.CLAIM_FIELDS:
+        new.add_argument(f"--{field.option}", help=field.question)
+    new.add_argument("--qualifier", action="append", default=[], help="a qualifier id; repeat")
+    new.add_argument("--tag", action="append", default=[], help="a tag; repeat")
+    new_source = commands.add_parser("new-source", help="add a source (asks in a terminal)")
+    new_source.add_argument("path", nargs="?", default="claims.yaml", type=Path)
+    for field in prompts.SOURCE_FIELDS:
+        new_source.add_argument(f"--{field.option}", help=field.question)
+    verdict = commands.add_parser(
+        "update-verdict", help="change a claim's verdict: a history entry dated today"
+    )
+    verdict.add_argument("id", help="the claim's id")
+    verdict.add_argument("rating", help="the new rating id (the same one to record a review)")
+    verdict.add_argument("--note", required=True, help="what changed, or why")
+    verdict.add_argument(
+        "--correction", action="store_true", help="the change corrects an error of ours"
+    )
+    verdict.add_argument("--claims", default="claims.yaml", type=Path, help="the claims file")
     arguments = parser.parse_args(argv)
     try:
         if arguments.command == "check":
@@ -70,6 +91,17 @@ def main(argv: list[str] | None = None) -> int:
             return run_render(arguments.path, arguments.out, Settings(arguments.site_url))
         if arguments.command == "schema":
             return run_schema(arguments.out)
+        if arguments.command == "new":
+            return run_new(arguments)
+        if arguments.command == "new-source":
+            return run_new_source(arguments)
+        if arguments.command == "update-verdict":
+            change = scaffold.update_verdict(
+                arguments.claims, arguments.id, arguments.rating, arguments.note,
+                correction=arguments.correction,
+            )  # fmt: skip
+            print(change.summary)
+            return 0
         if arguments.command == "check-site":
             return sitecheck.run_check_site(arguments.dir)
     except CatalogError as error:
@@ -80,6 +112,14 @@ def main(argv: list[str] | None = None) -> int:
             f"{count} problem{'s' if count != 1 else ''} found; nothing was written",
             file=sys.stderr,
         )
+        return 1
+    except scaffold.ScaffoldError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except prompts.MissingFields as error:
+        print(f"error: {error}", file=sys.stderr)
         return 1
     except output.OutputError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -113,4 +153,27 @@ def run_schema(out: Path | None) -> int:
     else:
         output.write_atomically(out, text.encode("utf-8"))
         print(f"wrote {out}")
+    return 0
+
+
+def _answers(arguments: argparse.Namespace, fields: tuple[prompts.Ask, ...]) -> dict[str, Any]:
+    return {field.option: getattr(arguments, field.option.replace("-", "_")) for field in fields}
+
+
+def run_new(arguments: argparse.Namespace) -> int:
+    """Add a claim from the options, asking for missing ones in a terminal."""
+    catalog = load_catalog(arguments.path)
+    fields = prompts.CLAIM_FIELDS
+    values = prompts.complete_fields(fields, _answers(arguments, fields), catalog)
+    record = scaffold.claim_record(values, qualifiers=arguments.qualifier, tags=arguments.tag)
+    print(scaffold.add_claim(arguments.path, record).summary)
+    return 0
+
+
+def run_new_source(arguments: argparse.Namespace) -> int:
+    """Add a source from the options, asking for missing ones in a terminal."""
+    catalog = load_catalog(arguments.path)
+    fields = prompts.SOURCE_FIELDS
+    values = prompts.complete_fields(fields, _answers(arguments, fields), catalog)
+    print(scaffold.add_source(arguments.path, scaffold.source_record(values)).summary)
     return 0

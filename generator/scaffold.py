@@ -1,0 +1,254 @@
+"""Adding a claim, adding a source and changing a verdict, by editing the claims file as text.
+
+Each command edits the text at the loader's positions (generator/textedit.py), writes it, and
+loads the result. If the result does not pass the check, or differs from the catalog
+expected in anything but the change, the file gets its old bytes back and the problems are
+reported with the loader's own messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from generator import output
+from generator.load import CatalogError, Loaded, Problem, load_located, suggest
+from generator.model import Catalog, Claim, HistoryEntry, Source
+from generator.textedit import (
+    Edit,
+    EditError,
+    append_item,
+    append_section,
+    apply,
+    replace_scalar,
+)
+from generator.yamlsource import Path as Where
+
+
+class ScaffoldError(Exception):
+    """The change was not made; `problems` are the check's, on the text it would have had."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a command did, for its one-line report."""
+
+    file: Path
+    summary: str
+
+
+def file_to_edit(loaded: Loaded, path: Where) -> Path:
+    """The file that holds the record or section at `path`, which an edit of it changes.
+
+    Every record lives in the claims file itself today; when claims are split over several
+    files, this is the one place that chooses among them.
+    """
+    return Path(loaded.where(path)[0])
+
+
+def add_claim(path: Path, claim: dict[str, Any], *, today: date | None = None) -> Change:
+    """Append `claim` (the fields of a Claim, history and reviewed included) to the claims."""
+    loaded = load_located(path, today=today)
+    edit, target = _append(loaded, "claims", claim)
+    expected = _expected(loaded.catalog, claims=[*loaded.catalog.claims, _as(Claim, claim)])
+    _commit(path, target, [edit], expected, today, what=f"claim '{claim.get('id')}'")
+    return Change(target, f"added claim '{claim['id']}' to {target}")
+
+
+def add_source(path: Path, source: dict[str, Any], *, today: date | None = None) -> Change:
+    """Append `source` (the fields of a Source) to the sources."""
+    loaded = load_located(path, today=today)
+    edit, target = _append(loaded, "sources", source)
+    expected = _expected(loaded.catalog, sources=[*loaded.catalog.sources, _as(Source, source)])
+    _commit(path, target, [edit], expected, today, what=f"source '{source.get('id')}'")
+    return Change(target, f"added source '{source['id']}' to {target}")
+
+
+def update_verdict(
+    path: Path,
+    claim_id: str,
+    rating: str,
+    note: str,
+    *,
+    correction: bool = False,
+    today: date | None = None,
+) -> Change:
+    """Append a history entry dated today, and move the claim's rating and reviewed to it."""
+    day = today or date.today()
+    loaded = load_located(path, today=today)
+    claims = loaded.catalog.claims
+    index = next((number for number, claim in enumerate(claims) if claim.id == claim_id), None)
+    if index is None:
+        hint = suggest(claim_id, [claim.id for claim in claims])
+        raise ScaffoldError(f"unknown claim '{claim_id}'{hint}")
+    claim = claims[index]
+    entry: dict[str, Any] = {"date": day, "rating": rating, "note": note}
+    if correction:
+        entry["correction"] = True
+    where = ("claims", index)
+    target = file_to_edit(loaded, where)
+    text = target.read_bytes().decode("utf-8")
+    history_end = ("claims", index, "history", len(claim.history) - 1)
+    try:
+        edits = [
+            _replace(loaded, text, (*where, "rating"), rating),
+            _replace(loaded, text, (*where, "reviewed"), day.isoformat()),
+            append_item(text, loaded.where(history_end)[1], entry),
+        ]
+    except EditError as error:
+        raise ScaffoldError(f"{target}: {error}") from None
+    updated = claim.model_copy(
+        update={
+            "rating": rating,
+            "reviewed": day,
+            "history": [*claim.history, _as(HistoryEntry, entry)],
+        }
+    )
+    expected = _expected(loaded.catalog, claims=[*claims[:index], updated, *claims[index + 1 :]])
+    _commit(path, target, edits, expected, today, what=f"the verdict of '{claim_id}'")
+    if claim.rating == rating:
+        return Change(target, f"recorded a review of '{claim_id}' ({rating}) in {target}")
+    return Change(
+        target, f"changed the verdict of '{claim_id}' from {claim.rating} to {rating} in {target}"
+    )
+
+
+def _replace(loaded: Loaded, text: str, path: Where, value: str) -> Edit:
+    return replace_scalar(text, loaded.where(path)[1], value)
+
+
+def _append(loaded: Loaded, section: str, record: dict[str, Any]) -> tuple[Edit, Path]:
+    records = getattr(loaded.catalog, section)
+    target = file_to_edit(loaded, (section,))
+    text = target.read_bytes().decode("utf-8")
+    try:
+        if records:
+            last = loaded.where((section, len(records) - 1))[1]
+            return append_item(text, last, record), target
+        if (section,) not in loaded.document.keys:
+            return append_section(text, section, record), target
+    except EditError as error:
+        raise ScaffoldError(f"{target}: {error}") from None
+    raise ScaffoldError(
+        f"{target}: '{section}' is empty; remove the empty '{section}:' line, or add the first "
+        "entry by hand"
+    )
+
+
+def _as(model: type[Any], record: dict[str, Any]) -> Any:
+    """The record as the model reads it, or None when it does not validate (the check says why)."""
+    try:
+        return model.model_validate(record)
+    except ValueError:
+        return None
+
+
+def _expected(catalog: Catalog, **update: Any) -> Catalog:
+    return catalog.model_copy(update=update)
+
+
+def _commit(
+    path: Path,
+    target: Path,
+    edits: list[Edit],
+    expected: Catalog,
+    today: date | None,
+    *,
+    what: str,
+) -> None:
+    """Write the edited text; keep it only if the claims then load as `expected`."""
+    original = target.read_bytes()
+    edited = apply(original.decode("utf-8"), edits).encode("utf-8")
+    output.write_atomically(target, edited)
+    try:
+        loaded = load_located(path, today=today)
+    except CatalogError as error:
+        output.write_atomically(target, original)
+        raise ScaffoldError(
+            f"{target} was left unchanged: with {what}, it would have these problems "
+            "(lines as they would have been):",
+            error.problems,
+        ) from None
+    except BaseException:
+        output.write_atomically(target, original)
+        raise
+    if loaded.catalog != expected:
+        output.write_atomically(target, original)
+        raise ScaffoldError(
+            f"{target} was left unchanged: the edit did not read back as {what} alone; "
+            "make the change by hand"
+        )
+
+
+def claim_record(
+    values: Mapping[str, str | None],
+    *,
+    qualifiers: list[str] | None = None,
+    tags: list[str] | None = None,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """A complete claim from the answers of `new`: its first verdict and review are today."""
+    day = today or date.today()
+    record: dict[str, Any] = {
+        "id": values["id"],
+        "claim": values["claim"],
+        "short": values["short"],
+        "claimant": values["claimant"],
+        "claimed": _date("claimed", values["claimed"]),
+        "appearances": [{"source": values["source"], "quote": values["quote"]}],
+        "rating": values["rating"],
+        "confidence": values["confidence"],
+    }
+    if qualifiers:
+        record["qualifiers"] = list(qualifiers)
+    record |= {
+        "summary": values["summary"],
+        "analysis": values["analysis"],
+        "evidence": [
+            {
+                "source": values["evidence"],
+                "stance": values["stance"],
+                "note": values["evidence-note"],
+            }
+        ],
+        "history": [{"date": day, "rating": values["rating"], "note": values["note"]}],
+        "reviewed": day,
+    }
+    if tags:
+        record["tags"] = list(tags)
+    return record
+
+
+def source_record(values: Mapping[str, str | None]) -> dict[str, Any]:
+    """A source from the answers of `new-source`, in the order the claims file writes them."""
+    record: dict[str, Any] = {"id": values["id"], "title": values["title"]}
+    if values.get("publisher"):
+        record["publisher"] = values["publisher"]
+    if values.get("date"):
+        record["date"] = _date("date", values["date"])
+    record["kind"] = values["kind"]
+    record["url"] = values["url"]
+    if values.get("archive-url"):
+        record["archive_url"] = values["archive-url"]
+    return record
+
+
+def _date(option: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ScaffoldError(
+            f"--{option}: {text!r} is not a date; write it as YYYY-MM-DD, like 2024-10-18"
+        ) from None
