@@ -7,10 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from generator import hygiene, output, prompts, scaffold, schema, sitecheck
+from generator import changes, hygiene, output, prompts, scaffold, schema, sitecheck
 from generator.checking import CheckOptions, run_check
 from generator.load import CatalogError, load_catalog
 from generator.pages import Settings, read_seed_texts, render_site
+from generator.revisions import RevisionError, load_base
 
 DEFAULT_SITE_URL = "https://factcheck.example.org/"
 
@@ -77,6 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         "--correction", action="store_true", help="the change corrects an error of ours"
     )
     verdict.add_argument("--claims", default="claims.yaml", type=Path, help="the claims file")
+    diff = commands.add_parser(
+        "diff", help="summarise claims added, changed and retired since a base, in Markdown"
+    )
+    diff.add_argument("path", nargs="?", default="claims.yaml", type=Path)
+    diff.add_argument("--base", required=True, metavar="FILE_OR_REVISION")
     arguments = parser.parse_args(argv)
     try:
         if arguments.command == "check":
@@ -102,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
             )  # fmt: skip
             print(change.summary)
             return 0
+        if arguments.command == "diff":
+            base = load_base(arguments.base, arguments.path).catalog
+            print(changes.summarize_changes(base, load_catalog(arguments.path)), end="")
+            return 0
         if arguments.command == "check-site":
             return sitecheck.run_check_site(arguments.dir)
     except CatalogError as error:
@@ -118,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         return 1
-    except prompts.MissingFields as error:
+    except (prompts.MissingFields, RevisionError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except output.OutputError as error:
