@@ -327,7 +327,7 @@ class Claim(Record):
 
 
 class Retired(Record):
-    """A claim taken off the site or renamed. Its old address keeps a page that says so."""
+    """A claim taken off the site or renamed, listed in the corrections log."""
 
     id: Slug
     """The id the claim had; no claim may use it again."""
@@ -359,4 +359,4 @@ class Catalog(Record):
     claims: list[Claim] = []
     """The checked claims."""
     retired: list[Retired] = []
-    """Claims taken off the site or renamed, kept so that their addresses still answer."""
+    """Claims taken off the site or renamed: the record of what was withdrawn, and why."""
