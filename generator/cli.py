@@ -18,6 +18,38 @@ DEFAULT_SITE_URL = "https://factcheck.example.org/"
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit status."""
+    arguments = make_parser().parse_args(argv)
+    try:
+        return _dispatch(arguments)
+    except CatalogError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        count = len(error.problems)
+        print(
+            f"{count} problem{'s' if count != 1 else ''} found; nothing was written",
+            file=sys.stderr,
+        )
+        return 1
+    except scaffold.ScaffoldError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except (prompts.MissingFields, RevisionError, output.OutputError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        # The claims file's own read errors arrive as CatalogError; these are the output's.
+        where = f"{error.filename}: " if error.filename else ""
+        print(
+            f"error: {where}{error.strerror or error}; check the path and its permissions",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """Every command and its options."""
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="validate a claims file")
@@ -83,65 +115,39 @@ def main(argv: list[str] | None = None) -> int:
     )
     diff.add_argument("path", nargs="?", default="claims.yaml", type=Path)
     diff.add_argument("--base", required=True, metavar="FILE_OR_REVISION")
-    arguments = parser.parse_args(argv)
-    try:
-        if arguments.command == "check":
-            options = CheckOptions(
-                style=arguments.format,
-                strict=arguments.strict,
-                stale_days=arguments.stale_days,
-                base=arguments.base,
-            )
-            return run_check(arguments.path, options)
-        if arguments.command == "render":
-            return run_render(arguments.path, arguments.out, Settings(arguments.site_url))
-        if arguments.command == "schema":
-            return run_schema(arguments.out)
-        if arguments.command == "new":
-            return run_new(arguments)
-        if arguments.command == "new-source":
-            return run_new_source(arguments)
-        if arguments.command == "update-verdict":
-            change = scaffold.update_verdict(
-                arguments.claims, arguments.id, arguments.rating, arguments.note,
-                correction=arguments.correction,
-            )  # fmt: skip
-            print(change.summary)
-            return 0
-        if arguments.command == "diff":
-            base = load_base(arguments.base, arguments.path).catalog
-            print(changes.summarize_changes(base, load_catalog(arguments.path)), end="")
-            return 0
-        if arguments.command == "check-site":
-            return sitecheck.run_check_site(arguments.dir)
-    except CatalogError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        count = len(error.problems)
-        print(
-            f"{count} problem{'s' if count != 1 else ''} found; nothing was written",
-            file=sys.stderr,
+    return parser
+
+
+def _dispatch(arguments: argparse.Namespace) -> int:
+    if arguments.command == "check":
+        options = CheckOptions(
+            style=arguments.format,
+            strict=arguments.strict,
+            stale_days=arguments.stale_days,
+            base=arguments.base,
         )
-        return 1
-    except scaffold.ScaffoldError as error:
-        print(f"error: {error.message}", file=sys.stderr)
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        return 1
-    except (prompts.MissingFields, RevisionError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except output.OutputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except OSError as error:
-        # The claims file's own read errors arrive as CatalogError; these are the output's.
-        where = f"{error.filename}: " if error.filename else ""
-        print(
-            f"error: {where}{error.strerror or error}; check the path and its permissions",
-            file=sys.stderr,
-        )
-        return 1
+        return run_check(arguments.path, options)
+    if arguments.command == "render":
+        return run_render(arguments.path, arguments.out, Settings(arguments.site_url))
+    if arguments.command == "schema":
+        return run_schema(arguments.out)
+    if arguments.command == "new":
+        return run_new(arguments)
+    if arguments.command == "new-source":
+        return run_new_source(arguments)
+    if arguments.command == "update-verdict":
+        change = scaffold.update_verdict(
+            arguments.claims, arguments.id, arguments.rating, arguments.note,
+            correction=arguments.correction,
+        )  # fmt: skip
+        print(change.summary)
+        return 0
+    if arguments.command == "diff":
+        base = load_base(arguments.base, arguments.path).catalog
+        print(changes.summarize_changes(base, load_catalog(arguments.path)), end="")
+        return 0
+    if arguments.command == "check-site":
+        return sitecheck.run_check_site(arguments.dir)
     return 2
 
 

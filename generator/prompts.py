@@ -63,7 +63,7 @@ SOURCE_FIELDS = (
 
 
 class MissingFields(Exception):
-    """Fields are missing and there is no terminal to ask in."""
+    """Fields are missing: there is no terminal to ask in, or the editor stopped answering."""
 
 
 def complete_fields(
@@ -82,12 +82,17 @@ def complete_fields(
                 "in a terminal to be asked for each"
             )
         return values
-    for field in missing:
-        choices = field.choices(catalog) if field.choices else []
-        answer = _ask(field.question, choices)
-        while field.required and not answer:
+    try:
+        for field in missing:
+            choices = field.choices(catalog) if field.choices else []
             answer = _ask(field.question, choices)
-        values[field.option] = answer or None
+            while field.required and not answer:
+                answer = _ask(field.question, choices)
+            values[field.option] = answer or None
+    except (EOFError, KeyboardInterrupt):
+        raise MissingFields(
+            "stopped before every field was answered; nothing was written"
+        ) from None
     return values
 
 
