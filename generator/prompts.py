@@ -105,7 +105,8 @@ def _ask(question: str, choices: list[str]) -> str:
         readline.set_completer(_completer(choices))
         readline.set_completer_delims(" \t\n")
         readline.parse_and_bind("tab: complete")
-    hint = f" [Tab: {len(choices)} choices]" if choices else ""
+    count = len(choices)
+    hint = f" [Tab: {count} choice{'s' if count != 1 else ''}]" if choices else ""
     return input(f"{question}{hint}: ").strip()
 
 

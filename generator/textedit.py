@@ -113,6 +113,16 @@ class _BlockDumper(yaml.SafeDumper):
         return True  # the loader refuses anchors and aliases: write every value out
 
 
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # YAML reads U+0085, U+2028 and U+2029 as line breaks, which quotes other than double ones
+    # would fold away; in double quotes they are written as escapes.
+    style = '"' if any(character in value for character in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_BlockDumper.add_representer(str, _represent_text)
+
+
 def block_item(record: dict[str, Any], dash: int) -> str:
     """`record` as a list item whose '-' is at column `dash` (0-based)."""
     dumped = yaml.dump(

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import builtins
+import os
+import pty
+import select
+import shutil
+import subprocess
 import sys
+import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
 
-from generator import cli, prompts
+from generator import cli, prompts, scaffold
+from generator.load import load_catalog
+from generator.model import SHORT_CLAIM_LIMIT
 from tests.projects import VALID
+from tests.test_properties import EXAMPLES, editor_text
 
 TODAY = date.today().isoformat()
 VALID_TEXT = (VALID / "claims.yaml").read_text("utf-8")
@@ -302,3 +313,71 @@ def test_update_verdict_refuses_a_flow_style_history(
         "style); add the entry by hand\n",
     )
     assert project.read_text("utf-8") == flow
+
+
+@settings(max_examples=2 * EXAMPLES, deadline=None, database=None)
+@given(
+    claim=editor_text(),
+    short=editor_text(SHORT_CLAIM_LIMIT),
+    quote=editor_text(),
+    analysis=editor_text(),
+    note=editor_text(),
+)
+def test_any_text_an_editor_types_is_appended_and_reads_back_exactly(
+    claim: str, short: str, quote: str, analysis: str, note: str
+) -> None:
+    values = dict(zip([name[2:] for name in NEW_CLAIM[::2]], NEW_CLAIM[1::2], strict=True))
+    values |= {"claim": claim, "short": short, "quote": quote, "analysis": analysis, "note": note}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "claims.yaml"
+        (Path(folder) / "seeds").mkdir()
+        shutil.copy(VALID / "seeds" / "article.txt", Path(folder) / "seeds" / "article.txt")
+        path.write_text(STYLED, "utf-8")
+        scaffold.add_claim(path, scaffold.claim_record(values))
+        text = path.read_text("utf-8")
+        added = load_catalog(path).claims[-1]
+    end_of_claims = STYLED.index("\n\n# Claimants follow") + 1
+    assert text.startswith(STYLED[:end_of_claims])
+    assert text.endswith(STYLED[end_of_claims:])
+    assert (added.claim, added.short, added.appearances[0].quote, added.analysis) == (
+        claim, short, quote, analysis,
+    )  # fmt: skip
+    assert added.history[0].note == note
+
+
+def test_tab_completes_a_claimant_in_a_real_terminal(tmp_path: Path) -> None:
+    shutil.copytree(VALID, tmp_path, dirs_exist_ok=True)
+    options = list(NEW_CLAIM)
+    del options[options.index("--claimant") : options.index("--claimant") + 2]
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "new", *options],
+        cwd=tmp_path,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env={**os.environ, "TERM": "dumb"},
+    )
+    os.close(terminal)
+    screen = read_terminal(controller, until=b"Who made it")
+    os.write(controller, b"ma\t\r")  # "ma", Tab, Enter
+    assert process.wait(timeout=30) == 0
+    screen += read_terminal(controller, until=b"added claim")
+    os.close(controller)
+    assert "Who made it (claimant id) [Tab: 1 choice]: mayor" in screen.decode()
+    added = (tmp_path / "claims.yaml").read_text("utf-8").split("- id: ferry-built")[1]
+    assert "\n    claimant: mayor\n" in added
+
+
+def read_terminal(controller: int, *, until: bytes, timeout: float = 30) -> bytes:
+    """What the program wrote to the terminal, up to and including `until`."""
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while until not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([controller], [], [], 0.1)
+        if ready:
+            try:
+                seen += os.read(controller, 4096)
+            except OSError:  # the program ended and closed the terminal
+                break
+    return seen
