@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from generator import changes, hygiene, output, prompts, scaffold, schema, sitecheck
+from generator import changes, hygiene, output, prompts, report, scaffold, schema, sitecheck
 from generator.checking import CheckOptions, run_check
 from generator.load import CatalogError, load_catalog
 from generator.pages import Settings, read_seed_texts, render_site
@@ -56,7 +56,7 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", default="claims.yaml", type=Path)
     check.add_argument(
         "--format",
-        choices=["text", "github"],
+        choices=report.STYLES,
         default="text",
         help="text: file:line:column lines (the default); github: GitHub Actions annotations",
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from generator.load import Loaded, Problem, dotted
 from generator.model import Catalog, Claim, HistoryEntry
 from generator.yamlsource import Path as Where
+from generator.yamlsource import clip
 
 _FIELDS = ("date", "rating", "note", "correction")
 
@@ -67,7 +68,7 @@ def _history_changes(old: Claim, new: Claim, path: Where) -> list[tuple[Where, s
                 (
                     (*path, "history", number, changed),
                     f"the history entry of {entry.date} was edited ({changed} was "
-                    f"{_shown(getattr(entry, changed))}); history is append-only: restore it, "
+                    f"{clip(getattr(entry, changed))}); history is append-only: restore it, "
                     "and add a new entry (correction: true if it corrects our error)",
                 )
             ]
@@ -76,11 +77,6 @@ def _history_changes(old: Claim, new: Claim, path: Where) -> list[tuple[Where, s
 
 def _changed_field(old: HistoryEntry, new: HistoryEntry) -> str | None:
     return next((name for name in _FIELDS if getattr(old, name) != getattr(new, name)), None)
-
-
-def _shown(value: object) -> str:
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _missing_claims(

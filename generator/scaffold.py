@@ -8,7 +8,7 @@ reported with the loader's own messages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -58,8 +58,13 @@ def add_claim(path: Path, claim: dict[str, Any], *, today: date | None = None) -
     """Append `claim` (the fields of a Claim, history and reviewed included) to the claims."""
     loaded = load_located(path, today=today)
     edit, target = _append(loaded, "claims", claim)
-    expected = _expected(loaded.catalog, claims=[*loaded.catalog.claims, _as(Claim, claim)])
-    _commit(path, target, [edit], expected, today, what=f"claim '{claim.get('id')}'")
+    catalog = loaded.catalog
+
+    def expected() -> Catalog:
+        added = Claim.model_validate(claim)
+        return catalog.model_copy(update={"claims": [*catalog.claims, added]})
+
+    _commit(path, target, [edit], expected, today, what=f"claim '{claim['id']}'")
     return Change(target, f"added claim '{claim['id']}' to {target}")
 
 
@@ -67,8 +72,13 @@ def add_source(path: Path, source: dict[str, Any], *, today: date | None = None)
     """Append `source` (the fields of a Source) to the sources."""
     loaded = load_located(path, today=today)
     edit, target = _append(loaded, "sources", source)
-    expected = _expected(loaded.catalog, sources=[*loaded.catalog.sources, _as(Source, source)])
-    _commit(path, target, [edit], expected, today, what=f"source '{source.get('id')}'")
+    catalog = loaded.catalog
+
+    def expected() -> Catalog:
+        added = Source.model_validate(source)
+        return catalog.model_copy(update={"sources": [*catalog.sources, added]})
+
+    _commit(path, target, [edit], expected, today, what=f"source '{source['id']}'")
     return Change(target, f"added source '{source['id']}' to {target}")
 
 
@@ -105,14 +115,14 @@ def update_verdict(
         ]
     except EditError as error:
         raise ScaffoldError(f"{target}: {error}") from None
-    updated = claim.model_copy(
-        update={
-            "rating": rating,
-            "reviewed": day,
-            "history": [*claim.history, _as(HistoryEntry, entry)],
-        }
-    )
-    expected = _expected(loaded.catalog, claims=[*claims[:index], updated, *claims[index + 1 :]])
+
+    def expected() -> Catalog:
+        history = [*claim.history, HistoryEntry.model_validate(entry)]
+        updated = claim.model_copy(update={"rating": rating, "reviewed": day, "history": history})
+        return loaded.catalog.model_copy(
+            update={"claims": [*claims[:index], updated, *claims[index + 1 :]]}
+        )
+
     _commit(path, target, edits, expected, today, what=f"the verdict of '{claim_id}'")
     if claim.rating == rating:
         return Change(target, f"recorded a review of '{claim_id}' ({rating}) in {target}")
@@ -143,33 +153,24 @@ def _append(loaded: Loaded, section: str, record: dict[str, Any]) -> tuple[Edit,
     )
 
 
-def _as(model: type[Any], record: dict[str, Any]) -> Any:
-    """The record as the model reads it, or None when it does not validate (the check says why)."""
-    try:
-        return model.model_validate(record)
-    except ValueError:
-        return None
-
-
-def _expected(catalog: Catalog, **update: Any) -> Catalog:
-    return catalog.model_copy(update=update)
-
-
 def _commit(
     path: Path,
     target: Path,
     edits: list[Edit],
-    expected: Catalog,
+    expected: Callable[[], Catalog],
     today: date | None,
     *,
     what: str,
 ) -> None:
-    """Write the edited text; keep it only if the claims then load as `expected`."""
+    """Write the edited text; keep it only if the claims then load as `expected()` says.
+
+    `expected` is called once the edited file passed the check, so the new record is valid.
+    """
     original = target.read_bytes()
     edited = apply(original.decode("utf-8"), edits).encode("utf-8")
     output.write_atomically(target, edited)
     try:
-        loaded = load_located(path, today=today)
+        is_expected = load_located(path, today=today).catalog == expected()
     except CatalogError as error:
         output.write_atomically(target, original)
         raise ScaffoldError(
@@ -180,7 +181,7 @@ def _commit(
     except BaseException:
         output.write_atomically(target, original)
         raise
-    if loaded.catalog != expected:
+    if not is_expected:
         output.write_atomically(target, original)
         raise ScaffoldError(
             f"{target} was left unchanged: the edit did not read back as {what} alone; "

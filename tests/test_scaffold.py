@@ -381,3 +381,21 @@ def read_terminal(controller: int, *, until: bytes, timeout: float = 30) -> byte
             except OSError:  # the program ended and closed the terminal
                 break
     return seen
+
+
+def test_an_edit_that_changes_anything_else_is_undone(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A stand-in for a bug in the text editing: the file still passes the check, but the
+    # publisher's name changed too. The command must notice and put the old bytes back.
+    apply = scaffold.apply
+    monkeypatch.setattr(
+        scaffold, "apply", lambda text, edits: apply(text, edits).replace("Fixture Desk", "Desk")
+    )
+    status, _, err = run(capsys, "update-verdict", "ferry-300", "accurate", "--note", "Seen.")
+    assert (status, err) == (
+        1,
+        "error: claims.yaml was left unchanged: the edit did not read back as the verdict of "
+        "'ferry-300' alone; make the change by hand\n",
+    )
+    assert project.read_text("utf-8") == STYLED
