@@ -327,7 +327,7 @@ class Claim(Record):
 
 
 class Retired(Record):
-    """A claim taken off the site or renamed, listed in the corrections log."""
+    """A claim taken off the site or renamed. Its old address keeps a page that says so."""
 
     id: Slug
     """The id the claim had; no claim may use it again."""

@@ -199,6 +199,13 @@ def render_site(catalog: Catalog, seed_texts: Mapping[str, str], settings: Setti
             source=source,
             paragraphs=_paragraphs(seed_texts.get(source.id, ""), marked),
         )
+    claims_by_id = {claim.id: claim for claim in catalog.claims}
+    for entry in catalog.retired:
+        successor = claims_by_id.get(entry.redirect) if entry.redirect else None
+        title = "Fact check moved" if successor else "Fact check withdrawn"
+        renderer.page(
+            f"claims/{entry.id}.md", "retired.md.j2", title, entry=entry, successor=successor
+        )
     renderer.page("scale.md", "scale.md.j2", "Verdicts, notes and confidence")
     renderer.page("corrections.md", "corrections.md.j2", "Corrections log")
     renderer.snippet("verdict-counts", "_verdict_counts.md.j2")
