@@ -96,10 +96,14 @@ def make_parser() -> argparse.ArgumentParser:
         new.add_argument(f"--{field.option}", help=field.question)
     new.add_argument("--qualifier", action="append", default=[], help="a qualifier id; repeat")
     new.add_argument("--tag", action="append", default=[], help="a tag; repeat")
+    new.add_argument("--file", type=Path, help="the file to add it to (default: the claims file)")
     new_source = commands.add_parser("new-source", help="add a source (asks in a terminal)")
     new_source.add_argument("path", nargs="?", default="claims.yaml", type=Path)
     for field in prompts.SOURCE_FIELDS:
         new_source.add_argument(f"--{field.option}", help=field.question)
+    new_source.add_argument(
+        "--file", type=Path, help="the file to add it to (default: the claims file)"
+    )
     verdict = commands.add_parser(
         "update-verdict", help="change a claim's verdict: a history entry dated today"
     )
@@ -182,7 +186,7 @@ def run_new(arguments: argparse.Namespace) -> int:
     fields = prompts.CLAIM_FIELDS
     values = prompts.complete_fields(fields, _answers(arguments, fields), catalog)
     record = scaffold.claim_record(values, qualifiers=arguments.qualifier, tags=arguments.tag)
-    print(scaffold.add_claim(arguments.path, record).summary)
+    print(scaffold.add_claim(arguments.path, record, file=arguments.file).summary)
     return 0
 
 
@@ -191,5 +195,6 @@ def run_new_source(arguments: argparse.Namespace) -> int:
     catalog = load_catalog(arguments.path)
     fields = prompts.SOURCE_FIELDS
     values = prompts.complete_fields(fields, _answers(arguments, fields), catalog)
-    print(scaffold.add_source(arguments.path, scaffold.source_record(values)).summary)
+    record = scaffold.source_record(values)
+    print(scaffold.add_source(arguments.path, record, file=arguments.file).summary)
     return 0

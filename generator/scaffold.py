@@ -45,19 +45,32 @@ class Change:
     summary: str
 
 
-def file_to_edit(loaded: Loaded, path: Where) -> Path:
-    """The file that holds the record or section at `path`, which an edit of it changes.
+def file_to_edit(loaded: Loaded, path: Where, *, chosen: Path | None = None) -> Path:
+    """The file that an edit of the record or section at `path` changes.
 
-    Every record lives in the claims file itself today; when claims are split over several
-    files, this is the one place that chooses among them.
+    That is the file holding it, or `chosen` (the editor's --file) for a new record. Every
+    record lives in the claims file itself today, so `chosen` must be that file; when claims
+    are split over several files, this is the one place that chooses among them.
     """
-    return Path(loaded.where(path)[0])
+    holder = Path(loaded.where(path)[0])
+    if chosen is not None and chosen.resolve() != holder.resolve():
+        raise ScaffoldError(
+            f"{chosen} is not a file the claims are read from; give --file {holder}, or leave "
+            "the option out"
+        )
+    return holder if chosen is None else chosen
 
 
-def add_claim(path: Path, claim: dict[str, Any], *, today: date | None = None) -> Change:
-    """Append `claim` (the fields of a Claim, history and reviewed included) to the claims."""
+def add_claim(
+    path: Path, claim: dict[str, Any], *, file: Path | None = None, today: date | None = None
+) -> Change:
+    """Append `claim` (the fields of a Claim, history and reviewed included) to the claims.
+
+    It goes into the claims file `path`, or into `file`.
+    """
     loaded = load_located(path, today=today)
-    edit, target = _append(loaded, "claims", claim)
+    target = file_to_edit(loaded, ("claims",), chosen=file)
+    edit = _append(loaded, "claims", claim, target)
     catalog = loaded.catalog
 
     def expected() -> Catalog:
@@ -68,10 +81,13 @@ def add_claim(path: Path, claim: dict[str, Any], *, today: date | None = None) -
     return Change(target, f"added claim '{claim['id']}' to {target}")
 
 
-def add_source(path: Path, source: dict[str, Any], *, today: date | None = None) -> Change:
-    """Append `source` (the fields of a Source) to the sources."""
+def add_source(
+    path: Path, source: dict[str, Any], *, file: Path | None = None, today: date | None = None
+) -> Change:
+    """Append `source` (the fields of a Source) to the sources, in `path` or in `file`."""
     loaded = load_located(path, today=today)
-    edit, target = _append(loaded, "sources", source)
+    target = file_to_edit(loaded, ("sources",), chosen=file)
+    edit = _append(loaded, "sources", source, target)
     catalog = loaded.catalog
 
     def expected() -> Catalog:
@@ -135,21 +151,26 @@ def _replace(loaded: Loaded, text: str, path: Where, value: str) -> Edit:
     return replace_scalar(text, loaded.where(path)[1], value)
 
 
-def _append(loaded: Loaded, section: str, record: dict[str, Any]) -> tuple[Edit, Path]:
+def _append(loaded: Loaded, section: str, record: dict[str, Any], target: Path) -> Edit:
+    """The edit that appends `record` to `section` in `target`, after its last entry there."""
     records = getattr(loaded.catalog, section)
-    target = file_to_edit(loaded, (section,))
     text = target.read_bytes().decode("utf-8")
+    in_target = [
+        position
+        for index in range(len(records))
+        for file, position in [loaded.where((section, index))]
+        if Path(file).resolve() == target.resolve()
+    ]
     try:
-        if records:
-            last = loaded.where((section, len(records) - 1))[1]
-            return append_item(text, last, record), target
+        if in_target:
+            return append_item(text, in_target[-1], record)
         if (section,) not in loaded.document.keys:
-            return append_section(text, section, record), target
+            return append_section(text, section, record)
     except EditError as error:
         raise ScaffoldError(f"{target}: {error}") from None
     raise ScaffoldError(
-        f"{target}: '{section}' is empty; remove the empty '{section}:' line, or add the first "
-        "entry by hand"
+        f"{target}: '{section}' is written without entries; delete that line and run the "
+        "command again"
     )
 
 

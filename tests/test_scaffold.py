@@ -399,3 +399,35 @@ def test_an_edit_that_changes_anything_else_is_undone(
         "'ferry-300' alone; make the change by hand\n",
     )
     assert project.read_text("utf-8") == STYLED
+
+
+def test_new_writes_only_to_a_file_the_claims_are_read_from(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = project.with_name("more-claims.yaml")
+    other.write_text("claims:\n", "utf-8")
+    status, _, err = run(capsys, "new", *NEW_CLAIM, "--file", "more-claims.yaml")
+    assert (status, err) == (
+        1,
+        "error: more-claims.yaml is not a file the claims are read from; give --file "
+        "claims.yaml, or leave the option out\n",
+    )
+    assert (project.read_text("utf-8"), other.read_text("utf-8")) == (STYLED, "claims:\n")
+    assert run(capsys, "new", *NEW_CLAIM, "--file", "claims.yaml")[0] == 0
+
+
+def test_new_starts_the_claims_section_when_there_is_none(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    without = VALID_TEXT[: VALID_TEXT.index("claims:\n")]
+    project.write_text(without, "utf-8")
+    assert run(capsys, "new", *NEW_CLAIM)[0] == 0
+    added = NEW_CLAIM_TEXT.replace("    qualifiers:\n      - single-source\n", "")
+    assert project.read_text("utf-8") == without + "claims:\n" + added
+    project.write_text(without + "claims: []\n", "utf-8")
+    status, _, err = run(capsys, "new", *NEW_CLAIM)
+    assert (status, err) == (
+        1,
+        "error: claims.yaml: 'claims' is written without entries; delete that line and run "
+        "the command again\n",
+    )
