@@ -24,6 +24,7 @@ from generator.textedit import (
     append_section,
     apply,
     replace_scalar,
+    scalar_text,
 )
 from generator.yamlsource import Path as Where
 
@@ -125,7 +126,7 @@ def update_verdict(
     history_end = ("claims", index, "history", len(claim.history) - 1)
     try:
         edits = [
-            _replace(loaded, text, (*where, "rating"), rating),
+            _replace(loaded, text, (*where, "rating"), scalar_text(rating)),
             _replace(loaded, text, (*where, "reviewed"), day.isoformat()),
             append_item(text, loaded.where(history_end)[1], entry),
         ]

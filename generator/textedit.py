@@ -6,6 +6,7 @@ New records are YAML written in the file's block style, indented like their neig
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,10 @@ from generator.yamlsource import Position
 
 # A scalar on one line: quoted (with its escapes) or plain up to a comment or the line's end.
 _SCALAR = re.compile(r"""'(?:[^']|'')*'|"(?:[^"\\]|\\.)*"|[^\s#](?:[^\n#]*[^\s#])?""")
+
+
+# Ids, which need no quotes unless YAML would read them as something else.
+_PLAIN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 class EditError(Exception):
@@ -46,8 +51,18 @@ def offset_of(text: str, position: Position) -> int:
     return start + position.column - 1
 
 
+def scalar_text(value: str) -> str:
+    """`value` as YAML text on one line: as it is when YAML reads it as that text (`wrong`,
+    not `no` or `1`), else in double quotes.
+
+    JSON's strings, with every non-ASCII character escaped, are valid YAML double-quoted text.
+    """
+    is_plain = _PLAIN.fullmatch(value) and isinstance(yaml.safe_load(value), str)
+    return value if is_plain else json.dumps(value)
+
+
 def replace_scalar(text: str, position: Position, value: str) -> Edit:
-    """An edit that replaces the one-line scalar starting at `position` with `value`."""
+    """An edit that replaces the one-line scalar starting at `position` with `value`, YAML text."""
     start = offset_of(text, position)
     match = _SCALAR.match(text, start)
     if match is None or "\n" in match.group():

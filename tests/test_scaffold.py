@@ -431,3 +431,25 @@ def test_new_starts_the_claims_section_when_there_is_none(
         "error: claims.yaml: 'claims' is written without entries; delete that line and run "
         "the command again\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("rating", "message"),
+    [
+        ("no", "unknown rating 'no'; use one of: accurate, unproven, wrong"),
+        (
+            "wrong: very",
+            "'wrong: very' is not a valid id: use lowercase letters, digits and single hyphens, "
+            "like 'nis-1500-arrived'",
+        ),
+    ],
+)
+def test_update_verdict_writes_any_rating_as_the_text_given(
+    rating: str, message: str, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Unquoted, YAML would read `no` as false and `wrong: very` as a mapping. Written in
+    # quotes, the check sees the text that was typed and says what is wrong with it.
+    status, _, err = run(capsys, "update-verdict", "ferry-300", rating, "--note", "x")
+    assert status == 1
+    assert f"claims[0].rating: {message}\n" in err
+    assert project.read_text("utf-8") == STYLED
