@@ -7,13 +7,17 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: site serve test lint browser-deps golden bench
+.PHONY: site serve check test lint browser-deps golden bench schema
 
 site: $(VENV)/.site-deps
 	$(BIN)/mkdocs build
 
 serve: $(VENV)/.site-deps
 	$(BIN)/mkdocs serve --livereload --dirty --no-strict
+
+# The claims check alone; pass options in CHECK_FLAGS, e.g. CHECK_FLAGS="--strict".
+check: $(VENV)/.site-deps
+	$(BIN)/python -m generator check $(CHECK_FLAGS)
 
 test: $(VENV)/.test-deps browser-deps lint
 	$(BIN)/pytest
@@ -22,6 +26,8 @@ lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	# The workflows against GitHub's published workflow schema, vendored in check-jsonschema.
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 # Chromium from Debian's packages (Playwright's own browser download is not used) and axe-core.
 browser-deps: node_modules/axe-core/axe.min.js
@@ -36,6 +42,10 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 golden: $(VENV)/.test-deps
 	$(BIN)/python -m tests.golden
 	$(BIN)/python -m tests.test_load
+
+# Regenerate the JSON Schema of claims files from the model (tests fail while it is stale).
+schema: $(VENV)/.site-deps
+	$(BIN)/python -m generator schema --out schema/claims.schema.json
 
 # Benchmarks print figures; they are not part of `make test`.
 bench: $(VENV)/.test-deps browser-deps

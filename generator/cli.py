@@ -6,9 +6,22 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from generator import migrate, output, sitecheck
-from generator.load import CatalogError, Problem, load_catalog
+from generator import (
+    changes,
+    hygiene,
+    migrate,
+    output,
+    prompts,
+    report,
+    scaffold,
+    schema,
+    sitecheck,
+)
+from generator.checking import CheckOptions, run_check
+from generator.load import CatalogError, load_catalog
+from generator.revisions import RevisionError, load_base
 from generator.site import Settings, read_seed_texts, render_site
 
 DEFAULT_SITE_URL = "https://factcheck.example.org/"
@@ -16,10 +29,65 @@ DEFAULT_SITE_URL = "https://factcheck.example.org/"
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit status."""
+    arguments = make_parser().parse_args(argv)
+    try:
+        return _dispatch(arguments)
+    except CatalogError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        count = len(error.problems)
+        print(
+            f"{count} problem{'s' if count != 1 else ''} found; nothing was written",
+            file=sys.stderr,
+        )
+        return 1
+    except scaffold.ScaffoldError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except migrate.MigrationError as error:
+        print(f"{arguments.path}: {error}", file=sys.stderr)
+        return 1
+    except (prompts.MissingFields, RevisionError, output.OutputError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        # The claims file's own read errors arrive as CatalogError; these are the output's.
+        where = f"{error.filename}: " if error.filename else ""
+        print(
+            f"error: {where}{error.strerror or error}; check the path and its permissions",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """Every command and its options."""
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="validate a claims file")
     check.add_argument("path", nargs="?", default="claims.yaml", type=Path)
+    check.add_argument(
+        "--format",
+        choices=report.STYLES,
+        default="text",
+        help="text: file:line:column lines (the default); github: GitHub Actions annotations",
+    )
+    check.add_argument("--strict", action="store_true", help="count warnings as errors")
+    check.add_argument(
+        "--stale-days",
+        type=int,
+        default=hygiene.DEFAULT_STALE_DAYS,
+        metavar="DAYS",
+        help="warn about claims not reviewed for more than DAYS days "
+        f"(default {hygiene.DEFAULT_STALE_DAYS})",
+    )
+    check.add_argument(
+        "--base",
+        metavar="FILE_OR_REVISION",
+        help="refuse changes to what this earlier version recorded (history is append-only)",
+    )
     render = commands.add_parser("render", help="write the generated Markdown to a folder")
     render.add_argument("path", nargs="?", default="claims.yaml", type=Path)
     render.add_argument("--out", required=True, type=Path, help="folder to write (replaced)")
@@ -30,6 +98,36 @@ def main(argv: list[str] | None = None) -> int:
         "check-site", help="check the structured data of a built site (exit 1 on problems)"
     )
     check_site.add_argument("dir", nargs="?", default="site", type=Path, help="the built site")
+    schema_command = commands.add_parser(
+        "schema", help="write the JSON Schema of claims files, for editors' YAML tools"
+    )
+    schema_command.add_argument(
+        "--out", type=Path, help=f"file to write (for example {schema.SCHEMA_PATH}); else print"
+    )
+    new = commands.add_parser("new", help="add a claim (asks for each field in a terminal)")
+    new.add_argument("path", nargs="?", default="claims.yaml", type=Path)
+    for field in prompts.CLAIM_FIELDS:
+        new.add_argument(f"--{field.option}", help=field.question)
+    new.add_argument("--qualifier", action="append", default=[], help="a qualifier id; repeat")
+    new.add_argument("--tag", action="append", default=[], help="a tag; repeat")
+    new.add_argument("--file", type=Path, help="the file to add it to (default: the claims file)")
+    new_source = commands.add_parser("new-source", help="add a source (asks in a terminal)")
+    new_source.add_argument("path", nargs="?", default="claims.yaml", type=Path)
+    for field in prompts.SOURCE_FIELDS:
+        new_source.add_argument(f"--{field.option}", help=field.question)
+    new_source.add_argument(
+        "--file", type=Path, help="the file to add it to (default: the claims file)"
+    )
+    verdict = commands.add_parser(
+        "update-verdict", help="change a claim's verdict: a history entry dated today"
+    )
+    verdict.add_argument("id", help="the claim's id")
+    verdict.add_argument("rating", help="the new rating id (the same one to record a review)")
+    verdict.add_argument("--note", required=True, help="what changed, or why")
+    verdict.add_argument(
+        "--correction", action="store_true", help="the change corrects an error of ours"
+    )
+    verdict.add_argument("--claims", default="claims.yaml", type=Path, help="the claims file")
     convert = commands.add_parser(
         "migrate", help="convert a schema version 1 claims file to version 2, in place"
     )
@@ -42,54 +140,47 @@ def main(argv: list[str] | None = None) -> int:
         "earlier, becomes the labelled reconstruction (default: the history is what the desk "
         "published, and its first date is the publication date)",
     )
-    arguments = parser.parse_args(argv)
-    try:
-        if arguments.command == "check":
-            return run_check(arguments.path)
-        if arguments.command == "render":
-            return run_render(arguments.path, arguments.out, Settings(arguments.site_url))
-        if arguments.command == "check-site":
-            return sitecheck.run_check_site(arguments.dir)
-        if arguments.command == "migrate":
-            return run_migrate(arguments.path, arguments.published)
-    except migrate.MigrationError as error:
-        print(f"{arguments.path}: {error}", file=sys.stderr)
-        return 1
-    except CatalogError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        count = len(error.problems)
-        print(
-            f"{count} problem{'s' if count != 1 else ''} found; nothing was written",
-            file=sys.stderr,
-        )
-        return 1
-    except output.OutputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except OSError as error:
-        # The claims file's own read errors arrive as CatalogError; these are the output's.
-        where = f"{error.filename}: " if error.filename else ""
-        print(
-            f"error: {where}{error.strerror or error}; check the path and its permissions",
-            file=sys.stderr,
-        )
-        return 1
-    return 2
-
-
-def run_check(path: Path) -> int:
-    """Validate `path`, say what it holds, and list the warnings about contradictory data."""
-    warnings: list[Problem] = []
-    catalog = load_catalog(path, warnings=warnings)
-    for warning in warnings:
-        print(warning, file=sys.stderr)
-    count = len(warnings)
-    noted = f", {count} warning{'s' if count != 1 else ''}" if count else ""
-    print(
-        f"{path}: {len(catalog.claims)} claims, {len(catalog.sources)} sources: no problems{noted}"
+    diff = commands.add_parser(
+        "diff", help="summarise claims added, changed and retired since a base, in Markdown"
     )
-    return 0
+    diff.add_argument("path", nargs="?", default="claims.yaml", type=Path)
+    diff.add_argument("--base", required=True, metavar="FILE_OR_REVISION")
+    return parser
+
+
+def _dispatch(arguments: argparse.Namespace) -> int:
+    if arguments.command == "check":
+        options = CheckOptions(
+            style=arguments.format,
+            strict=arguments.strict,
+            stale_days=arguments.stale_days,
+            base=arguments.base,
+        )
+        return run_check(arguments.path, options)
+    if arguments.command == "render":
+        return run_render(arguments.path, arguments.out, Settings(arguments.site_url))
+    if arguments.command == "schema":
+        return run_schema(arguments.out)
+    if arguments.command == "new":
+        return run_new(arguments)
+    if arguments.command == "new-source":
+        return run_new_source(arguments)
+    if arguments.command == "update-verdict":
+        change = scaffold.update_verdict(
+            arguments.claims, arguments.id, arguments.rating, arguments.note,
+            correction=arguments.correction,
+        )  # fmt: skip
+        print(change.summary)
+        return 0
+    if arguments.command == "diff":
+        base = load_base(arguments.base, arguments.path).catalog
+        print(changes.summarize_changes(base, load_catalog(arguments.path)), end="")
+        return 0
+    if arguments.command == "check-site":
+        return sitecheck.run_check_site(arguments.dir)
+    if arguments.command == "migrate":
+        return run_migrate(arguments.path, arguments.published)
+    return 2
 
 
 def run_migrate(path: Path, published: date | None) -> int:
@@ -113,4 +204,39 @@ def run_render(path: Path, out: Path, settings: Settings) -> int:
     output.prepare_output(out)
     output.sync_tree(out, {**site.pages, **site.files})
     print(f"wrote {len(site.pages)} pages and {len(site.files)} data files to {out}")
+    return 0
+
+
+def run_schema(out: Path | None) -> int:
+    """Print the JSON Schema of claims files, or write it to `out`."""
+    text = schema.schema_text()
+    if out is None:
+        print(text, end="")
+    else:
+        output.write_atomically(out, text.encode("utf-8"))
+        print(f"wrote {out}")
+    return 0
+
+
+def _answers(arguments: argparse.Namespace, fields: tuple[prompts.Ask, ...]) -> dict[str, Any]:
+    return {field.option: getattr(arguments, field.option.replace("-", "_")) for field in fields}
+
+
+def run_new(arguments: argparse.Namespace) -> int:
+    """Add a claim from the options, asking for missing ones in a terminal."""
+    catalog = load_catalog(arguments.path)
+    fields = prompts.CLAIM_FIELDS
+    values = prompts.complete_fields(fields, _answers(arguments, fields), catalog)
+    record = scaffold.claim_record(values, qualifiers=arguments.qualifier, tags=arguments.tag)
+    print(scaffold.add_claim(arguments.path, record, file=arguments.file).summary)
+    return 0
+
+
+def run_new_source(arguments: argparse.Namespace) -> int:
+    """Add a source from the options, asking for missing ones in a terminal."""
+    catalog = load_catalog(arguments.path)
+    fields = prompts.SOURCE_FIELDS
+    values = prompts.complete_fields(fields, _answers(arguments, fields), catalog)
+    record = scaffold.source_record(values)
+    print(scaffold.add_source(arguments.path, record, file=arguments.file).summary)
     return 0

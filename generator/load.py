@@ -25,6 +25,7 @@ from generator.model import (
     Publisher,
     Qualifier,
     Rating,
+    Retired,
     Source,
 )
 from generator.storage import Fingerprint, ParseCache, fingerprint
@@ -37,6 +38,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "sources": Source,
     "claimants": Claimant,
     "claims": Claim,
+    "retired": Retired,
 }
 TOP_LEVEL = ("version", "publisher", "include", *SECTIONS)
 REQUIRED_TOP_LEVEL = ("version", "publisher", "ratings", "confidence")
@@ -66,7 +68,7 @@ class Problem:
         where = f" {self.where}:" if self.where else ""
         warning = " warning:" if self.is_warning else ""
         line, column = self.position.line, self.position.column
-        return f"{self.file}:{line}:{column}:{where}{warning} {self.message}"
+        return f"{self.file}:{line}:{column}:{warning}{where} {self.message}"
 
 
 class CatalogError(Exception):
@@ -97,6 +99,55 @@ class _File:
     name: str
     path: Path
     text: str
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated catalog, and where each of its values was written, for messages and edits."""
+
+    catalog: Catalog
+    merged: _Merged
+    warnings: list[Problem]
+    """Where the data may contradict itself; the catalog is valid and builds."""
+
+    @property
+    def file(self) -> str:
+        """The root claims file, as messages name it."""
+        return self.merged.files[0][0]
+
+    @property
+    def document(self) -> Document:
+        """The root claims file's values and their positions."""
+        return self.merged.files[0][1]
+
+    @property
+    def files(self) -> list[str]:
+        """Every claims file read, as messages name them, the root file first."""
+        return [name for name, _ in self.merged.files]
+
+    def keys_of(self, file: str) -> dict[Where, Position]:
+        """Where each mapping key of `file` is written."""
+        return dict(self.merged.files)[file].keys
+
+    def where(self, path: Where, *, key: bool = False) -> tuple[str, Position]:
+        """The file that holds the value at `path` (a path in the catalog), and its position."""
+        name, position, _ = self.merged.locate(path, key=key)
+        return name, position
+
+
+def load_located(path: Path, *, today: date | None = None, name: str | None = None) -> Loaded:
+    """Like load_catalog, keeping the position of every value for later messages and edits.
+
+    `name` is what messages call the file, when not its path.
+    """
+    root = _read_file(name or str(path), path)
+    return _load_exact(root, path.parent, today or date.today())[1]
+
+
+def parse_located(raw: bytes, name: str, *, base_dir: Path, today: date | None = None) -> Loaded:
+    """Like parse_catalog, keeping the position of every value."""
+    root = _File(name, base_dir / Path(name).name, _decode(raw, name))
+    return _load_exact(root, base_dir, today or date.today())[1]
 
 
 def load_catalog(
@@ -193,7 +244,7 @@ def _load(root: _File, base_dir: Path, today: date, cache: ParseCache) -> Projec
     """The fast way when the files are sound; else the exact way, which reports every problem."""
     project = _load_fast(root, base_dir, today, cache)
     if project is None:
-        project = _load_exact(root, base_dir, today)
+        project = _load_exact(root, base_dir, today)[0]
     return project
 
 
@@ -250,7 +301,7 @@ def _load_fast(root: _File, base_dir: Path, today: date, cache: ParseCache) -> P
     return Project(catalog, fingerprints, (root.path, *included), [])
 
 
-def _load_exact(root: _File, base_dir: Path, today: date) -> Project:
+def _load_exact(root: _File, base_dir: Path, today: date) -> tuple[Project, Loaded]:
     """Parse every file with positions and check it all; raise CatalogError with every problem."""
     try:
         root_document = yamlsource.parse(root.text)
@@ -287,7 +338,8 @@ def _load_exact(root: _File, base_dir: Path, today: date) -> Project:
         section: {entry["id"]: fingerprint(entry) for entry in document.data.get(section) or []}
         for section in INCLUDED_SECTIONS
     }
-    return Project(catalog, fingerprints, (root.path, *included), checker.finish_warnings())
+    project = Project(catalog, fingerprints, (root.path, *included), checker.finish_warnings())
+    return project, Loaded(catalog, document, project.warnings)
 
 
 def find_includes(
@@ -546,6 +598,8 @@ class _Checker:
             self._check_source(index, source)
         for index, claim in raw["claims"] or []:
             self._check_claim(index, claim, ids)
+        for index, retired in raw["retired"] or []:
+            self._check_retired(index, retired, ids["claims"])
         if not self.problems:
             contradictions.check(data, self.warn)
         if self.problems or publisher is None:
@@ -832,6 +886,18 @@ class _Checker:
                 )
             before = day
 
+    def _check_retired(self, index: int, retired: dict[Any, Any], claims: set[str] | None) -> None:
+        path: Where = ("retired", index)
+        retired_id = _text(retired, "id")
+        if claims is not None and retired_id in claims:
+            self.report_once(
+                (*path, "id"),
+                f"'{retired_id}' is retired, but a claim still has this id; "
+                "give the claim a new id, or remove this entry",
+            )
+        self._check_reference((*path, "redirect"), _text(retired, "redirect"), "claim", claims)
+        self._check_not_future((*path, "date"), _day(retired, "date"))
+
     def _check_reference(
         self, path: Where, value: object, kind: str, known: set[str] | None
     ) -> None:
@@ -846,6 +912,7 @@ class _Checker:
 
 
 _SECTION_OF = {
+    "claim": "claims",
     "claimant": "claimants",
     "rating": "ratings",
     "confidence level": "confidence",

@@ -6,7 +6,7 @@ import datetime
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 SCHEMA_VERSION = 2
 
@@ -94,10 +94,52 @@ def _check_short(value: str) -> str:
     return value
 
 
-Slug = Annotated[str, AfterValidator(_check_slug)]
-Url = Annotated[str, AfterValidator(_check_url)]
-WikipediaUrl = Annotated[str, AfterValidator(_check_wikipedia)]
-Text = Annotated[str, AfterValidator(_check_text)]
+# What the JSON Schema for editors' tools says about each kind of text: the same rules where a
+# pattern can say them (generator/schema.py; the loader remains the authority).
+_URL_CHARACTER = r"""[^\s"<>\\^`{|}\[\]]"""
+_URL_HOST = r"""[^\s/?#@"<>\\^`{|}\[\]]+"""
+URL_SCHEMA_PATTERN = rf"^https?://{_URL_HOST}\.{_URL_HOST}(?:[/?#]{_URL_CHARACTER}*)?$"
+
+Slug = Annotated[
+    str,
+    AfterValidator(_check_slug),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": f"^{SLUG_PATTERN.pattern}$",
+            "maxLength": ID_LIMIT,
+            "not": {
+                "anyOf": [
+                    {"enum": sorted(RESERVED_IDS)},
+                    {"pattern": f"^{PAGE_NAME.pattern}$"},
+                ]
+            },
+        }
+    ),
+]
+Url = Annotated[
+    str,
+    AfterValidator(_check_url),
+    WithJsonSchema({"type": "string", "pattern": URL_SCHEMA_PATTERN}),
+]
+WikipediaUrl = Annotated[
+    str,
+    AfterValidator(_check_wikipedia),
+    WithJsonSchema({"type": "string", "pattern": f"^{WIKIPEDIA_PATTERN.pattern}$"}),
+]
+Text = Annotated[
+    str,
+    AfterValidator(_check_text),
+    WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"\S"}),
+]
+ShortText = Annotated[
+    str,
+    AfterValidator(_check_text),
+    AfterValidator(_check_short),
+    WithJsonSchema(
+        {"type": "string", "minLength": 1, "maxLength": SHORT_CLAIM_LIMIT, "pattern": r"\S"}
+    ),
+]
 
 SourceKind = Literal[
     "seed-article",
@@ -339,7 +381,7 @@ class Claim(Record):
     """Stable identifier and URL slug, in kebab case."""
     claim: Text
     """The claim as stated, in the site's own words."""
-    short: Annotated[Text, AfterValidator(_check_short)]
+    short: ShortText
     """The claim in at most 75 characters, without the verdict, for listings and structured data."""
     claimant: Slug
     """Who made the words being checked. When an article misquotes, inflates or adds to what
@@ -378,6 +420,19 @@ class Claim(Record):
     """Topics, for browsing and filtering."""
 
 
+class Retired(Record):
+    """A claim taken off the site or renamed. Its old address keeps a page that says so."""
+
+    id: Slug
+    """The id the claim had; no claim may use it again."""
+    date: datetime.date
+    """When the claim was retired."""
+    note: Text
+    """Why: the error corrected, the reason for withdrawing it, or the rename."""
+    redirect: Slug | None = None
+    """For a renamed or merged claim: the id of the claim that replaces it."""
+
+
 class Catalog(Record):
     """A whole claims.yaml file, after validation."""
 
@@ -401,13 +456,15 @@ class Catalog(Record):
     """Every claimant."""
     claims: list[Claim] = []
     """The checked claims."""
+    retired: list[Retired] = []
+    """Claims taken off the site or renamed: the record of what was withdrawn, and why."""
 
 
 def field_reference() -> list[tuple[str, list[tuple[str, bool, str]]]]:
     """Each record type with its fields: name, whether required, and the field's docstring."""
     models: list[type[BaseModel]] = [
         Catalog, Publisher, Editor, Rating, Qualifier, Confidence, Source, Claimant, Claim,
-        Appearance, Evidence, HistoryEntry, ReconstructedVerdict,
+        Appearance, Evidence, HistoryEntry, ReconstructedVerdict, Retired,
     ]  # fmt: skip
     return [
         (

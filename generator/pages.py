@@ -119,6 +119,12 @@ def plan_pages(index: Index, structured: StructuredData) -> Iterator[Page]:
     for source in index.catalog.sources:
         yield source_page(index, source)
     yield from _sources_list(index)
+    claims_by_id = {claim.id: claim for claim in index.catalog.claims}
+    for entry in index.catalog.retired:
+        successor = claims_by_id.get(entry.redirect) if entry.redirect else None
+        title = "Fact check moved" if successor else "Fact check withdrawn"
+        values = {"entry": entry, "successor": successor}
+        yield Page(paths.claim(entry.id), "retired.md.j2", title, values, None)
     yield Page(
         paths.SCALE,
         "scale.md.j2",
@@ -130,7 +136,7 @@ def plan_pages(index: Index, structured: StructuredData) -> Iterator[Page]:
         paths.CORRECTIONS,
         "corrections.md.j2",
         "Corrections log",
-        {"corrections": index.corrections},
+        {"corrections": index.corrections, "retired": index.catalog.retired},
         None,
     )
 

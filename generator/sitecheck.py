@@ -1,8 +1,9 @@
 """Checking the JSON-LD of a built site against Google's ClaimReview rules, page by page.
 
 Google retired its Rich Results Test for ClaimReview in September 2025, so the site checks its
-own markup. A page under claims/ (other than the claims index) must carry exactly one
-ClaimReview, and no page may carry more than one. Each ClaimReview needs Google's required
+own markup. A page under claims/ (other than the claims index, and the pages of retired claims
+that the site's claims.json lists) must carry exactly one ClaimReview, and no page may carry
+more than one. Each ClaimReview needs Google's required
 properties (claimReviewed of at most 75 characters, reviewRating with alternateName, url) and
 the recommended ones (author with a name; itemReviewed, a Claim with datePublished and an
 appearance or firstAppearance). The Claim's author may be left out, as Google asks for claims
@@ -51,9 +52,12 @@ def check_site(root: Path) -> Report:
     """Check every HTML page under `root`, the folder of a built site."""
     problems: list[str] = []
     pages = reviews = 0
+    retired = _retired_pages(root)
     for path in sorted(root.rglob("*.html")):
         relative = path.relative_to(root).as_posix()
-        found, page_problems = check_page(relative, path.read_bytes())
+        found, page_problems = check_page(
+            relative, path.read_bytes(), is_retired=relative in retired
+        )
         pages += 1
         reviews += found
         problems.extend(f"{relative}: {problem}" for problem in page_problems)
@@ -65,8 +69,28 @@ def is_claim_page(relative: str) -> bool:
     return relative.startswith("claims/") and relative != "claims/index.html"
 
 
-def check_page(relative: str, html: bytes) -> tuple[int, list[str]]:
-    """The number of ClaimReviews on one page, and its problems (without the page path)."""
+def _retired_pages(root: Path) -> set[str]:
+    """The pages that tell readers a claim was withdrawn or moved, from the site's claims.json.
+
+    They sit at the claim's old address but carry no ClaimReview.
+    """
+    try:
+        data = json.loads((root / "claims.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return set()
+    entries = data.get("retired", []) if isinstance(data, dict) else []
+    return {
+        f"claims/{entry['id']}/index.html"
+        for entry in entries
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str)
+    }
+
+
+def check_page(relative: str, html: bytes, *, is_retired: bool = False) -> tuple[int, list[str]]:
+    """The number of ClaimReviews on one page, and its problems (without the page path).
+
+    A retired claim's page (`is_retired`) is checked like any page that is not a claim's.
+    """
     problems: list[str] = []
     reviews: list[tuple[str, dict[str, Any]]] = []
     for number, text in enumerate(_json_ld_blocks(html), start=1):
@@ -85,7 +109,7 @@ def check_page(relative: str, html: bytes) -> tuple[int, list[str]]:
                     reviews.append((where, node))
             elif isinstance(node, str) and _is_link(where) and not _is_absolute(node):
                 problems.append(f"{label}: {where}: {node!r} is not an absolute http(s) URL")
-    if is_claim_page(relative) and len(reviews) != 1:
+    if is_claim_page(relative) and not is_retired and len(reviews) != 1:
         problems.append(f"expected exactly one ClaimReview on a claim page, found {len(reviews)}")
     elif len(reviews) > 1:
         problems.append(f"found {len(reviews)} ClaimReviews; a page may carry only one")

@@ -1,0 +1,55 @@
+"""What a change does to the claims, as Markdown for a pull request's job summary."""
+
+from __future__ import annotations
+
+from generator import escape
+from generator.model import Catalog, Claim
+
+
+def summarize_changes(base: Catalog, current: Catalog) -> str:
+    """Claims added, changed and retired since `base`, and each verdict change, old → new."""
+    before = {claim.id: claim for claim in base.claims}
+    labels = {rating.id: rating.label for rating in [*base.ratings, *current.ratings]}
+    added = [claim for claim in current.claims if claim.id not in before]
+    changed = [
+        claim for claim in current.claims if claim.id in before and claim != before[claim.id]
+    ]
+    moved = [claim for claim in changed if claim.rating != before[claim.id].rating]
+    retired_before = {entry.id for entry in base.retired}
+    retired = [entry for entry in current.retired if entry.id not in retired_before]
+    lines = ["## Claims in this change", ""]
+    if not (added or changed or retired):
+        return "\n".join([*lines, "No claim was added, changed or retired.", ""])
+    lines += [f"Added: {len(added)}. Changed: {len(changed)}. Retired: {len(retired)}.", ""]
+    if added:
+        lines += ["### Added", ""]
+        lines += [f"- {_claim(claim)}: {_label(labels, claim.rating)}" for claim in added]
+        lines.append("")
+    if changed:
+        lines += ["### Changed", ""]
+        lines += [f"- {_claim(claim)}" for claim in changed]
+        lines.append("")
+    if moved:
+        lines += ["### Verdict changes", "", "| Claim | Before | After |", "| --- | --- | --- |"]
+        lines += [
+            f"| {_claim(claim)} | {_label(labels, before[claim.id].rating)} | "
+            f"{_label(labels, claim.rating)} |"
+            for claim in moved
+        ]
+        lines.append("")
+    if retired:
+        lines += ["### Retired", ""]
+        for entry in retired:
+            redirect = f" (now `{entry.redirect}`)" if entry.redirect else ""
+            lines.append(f"- `{entry.id}`{redirect}: {escape.text(entry.note)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _claim(claim: Claim) -> str:
+    # Ids are slugs; the short claim is editors' text and is escaped for Markdown.
+    return f"`{claim.id}` {escape.text(claim.short)}"
+
+
+def _label(labels: dict[str, str], rating: str) -> str:
+    return str(escape.text(labels.get(rating, rating)))

@@ -1,0 +1,87 @@
+"""The `check` command: errors, hygiene warnings and the append-only rule, printed in one style."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from generator import history, hygiene
+from generator.load import CatalogError, Problem, load_located
+from generator.report import Finding, Severity, Style, format_finding
+from generator.revisions import RevisionError, load_base
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """How strict `check` is, and what it compares with."""
+
+    style: Style = "text"
+    strict: bool = False
+    """Count hygiene warnings as errors."""
+    stale_days: int = hygiene.DEFAULT_STALE_DAYS
+    base: str | None = None
+    """A claims file or git revision that the append-only rule compares with."""
+    today: date | None = None
+
+
+def run_check(
+    path: Path, options: CheckOptions, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Check `path`; print what was found; return the exit status (1 on any error)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    today = options.today or date.today()
+    try:
+        loaded = load_located(path, today=today)
+        base = load_base(options.base, path) if options.base is not None else None
+    except CatalogError as error:
+        return _finish([Finding(p, "error") for p in error.problems], options.style, out, err)
+    except RevisionError as error:
+        print(f"error: {error}", file=err)
+        return 1
+    errors = history.check_append_only(base.catalog, loaded) if base is not None else []
+    warnings = [
+        *(replace(warning, is_warning=False) for warning in loaded.warnings),
+        *hygiene.find_warnings(loaded, today=today, stale_days=options.stale_days),
+    ]
+    severity: Severity = "error" if options.strict else "warning"
+    findings = sorted(
+        [Finding(p, "error") for p in errors] + [Finding(p, severity) for p in warnings],
+        key=lambda finding: _order(finding.problem),
+    )
+    if any(finding.severity == "error" for finding in findings):
+        return _finish(findings, options.style, out, err)
+    _print(findings, options.style, out, err)
+    catalog = loaded.catalog
+    counted = f", {_count(len(warnings), 'warning')}" if warnings else ""
+    print(
+        f"{path}: {len(catalog.claims)} claims, {len(catalog.sources)} sources: "
+        f"no problems{counted}",
+        file=out,
+    )
+    return 0
+
+
+def _finish(findings: list[Finding], style: Style, out: TextIO, err: TextIO) -> int:
+    _print(findings, style, out, err)
+    errors = sum(finding.severity == "error" for finding in findings)
+    print(f"{_count(errors, 'problem')} found; nothing was written", file=err)
+    return 1
+
+
+def _print(findings: list[Finding], style: Style, out: TextIO, err: TextIO) -> None:
+    """Annotations go to standard output, where GitHub reads them; lines to standard error."""
+    stream = out if style == "github" else err
+    for finding in findings:
+        print(format_finding(finding, style), file=stream)
+
+
+def _order(problem: Problem) -> tuple[str, int, int]:
+    return problem.file, problem.position.line, problem.position.column
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"

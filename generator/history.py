@@ -1,0 +1,130 @@
+"""The append-only rule: what an earlier version published stays on the record.
+
+Compared with the base version (the target branch of a pull request):
+- each claim's past history entries stay as they were, and new ones only follow them;
+- a claim that is gone is listed under `retired:`, with the date and a note saying why;
+- a claim whose id changed is retired with `redirect:` naming its new id;
+- entries under `retired:` stay as they were.
+"""
+
+from __future__ import annotations
+
+from generator.load import Loaded, Problem, dotted
+from generator.model import Catalog, Claim, HistoryEntry
+from generator.yamlsource import Path as Where
+from generator.yamlsource import clip
+
+_FIELDS = ("date", "rating", "note", "correction")
+
+
+def check_append_only(base: Catalog, loaded: Loaded) -> list[Problem]:
+    """Every way `loaded` rewrites what `base` recorded, in file order."""
+    current = loaded.catalog
+    found: list[tuple[Where, str]] = []
+    index_of = {claim.id: index for index, claim in enumerate(current.claims)}
+    for old in base.claims:
+        if old.id in index_of:
+            index = index_of[old.id]
+            found.extend(_history_changes(old, current.claims[index], ("claims", index)))
+    found.extend(_missing_claims(base, current, index_of))
+    retired_now = {entry.id: (index, entry) for index, entry in enumerate(current.retired)}
+    for old_entry in base.retired:
+        if old_entry.id not in retired_now:
+            found.append(
+                (
+                    ("retired",),
+                    f"the retired entry '{old_entry.id}' was removed; retired entries stay, "
+                    "so that the old address keeps saying what happened: restore it",
+                )
+            )
+        elif retired_now[old_entry.id][1] != old_entry:
+            found.append(
+                (
+                    ("retired", retired_now[old_entry.id][0]),
+                    f"the retired entry '{old_entry.id}' was changed; retired entries stay "
+                    "as they were published: restore it",
+                )
+            )
+    problems = []
+    for path, message in found:
+        file, position = loaded.where(path, key=len(path) == 1)
+        problems.append(Problem(file, position, dotted(path), message))
+    return sorted(problems, key=lambda p: (p.file, p.position.line, p.position.column))
+
+
+def _history_changes(old: Claim, new: Claim, path: Where) -> list[tuple[Where, str]]:
+    for number, entry in enumerate(old.history):
+        if number >= len(new.history):
+            return [
+                (
+                    (*path, "history"),
+                    f"the history entry of {entry.date} ({entry.rating}) was removed; history "
+                    "is append-only: restore it, and add a new entry for the change",
+                )
+            ]
+        changed = _changed_field(entry, new.history[number])
+        if changed is not None:
+            return [
+                (
+                    (*path, "history", number, changed),
+                    f"the history entry of {entry.date} was edited ({changed} was "
+                    f"{clip(getattr(entry, changed))}); history is append-only: restore it, "
+                    "and add a new entry (correction: true if it corrects our error)",
+                )
+            ]
+    return []
+
+
+def _changed_field(old: HistoryEntry, new: HistoryEntry) -> str | None:
+    return next((name for name in _FIELDS if getattr(old, name) != getattr(new, name)), None)
+
+
+def _missing_claims(
+    base: Catalog, current: Catalog, index_of: dict[str, int]
+) -> list[tuple[Where, str]]:
+    """Claims of `base` that are gone: each needs a retired entry, a renamed one a redirect."""
+    base_ids = {claim.id for claim in base.claims}
+    retired = {entry.id: (index, entry) for index, entry in enumerate(current.retired)}
+    found: list[tuple[Where, str]] = []
+    for old in base.claims:
+        if old.id in index_of:
+            continue
+        successor = _successor(old, current, base_ids)
+        if old.id not in retired:
+            if successor is not None:
+                found.append(
+                    (
+                        ("claims", index_of[successor], "id"),
+                        f"claim '{old.id}' was renamed to '{successor}' without a redirect; "
+                        f"add under retired: an entry with id: {old.id}, the date, a note "
+                        f"and redirect: {successor}",
+                    )
+                )
+            else:
+                found.append(
+                    (
+                        ("claims",),
+                        f"claim '{old.id}' was deleted without a correction record; add "
+                        f"under retired: an entry with id: {old.id}, the date and a note "
+                        "saying why it was withdrawn",
+                    )
+                )
+            continue
+        index, entry = retired[old.id]
+        if successor is not None and entry.redirect is None:
+            found.append(
+                (
+                    ("retired", index, "id"),
+                    f"claim '{old.id}' was renamed to '{successor}', which carries its "
+                    f"history; add redirect: {successor}",
+                )
+            )
+    return found
+
+
+def _successor(old: Claim, current: Catalog, base_ids: set[str]) -> str | None:
+    """The new claim that carries `old`'s history, if one does: `old` was renamed to it."""
+    for claim in current.claims:
+        if claim.id not in base_ids and claim.history[: len(old.history)] == old.history:
+            return claim.id
+    return None

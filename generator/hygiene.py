@@ -1,0 +1,67 @@
+"""Editorial hygiene: what a valid catalog may publish, but an editor should look at."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from generator.load import Loaded, Problem, dotted
+from generator.yamlsource import Path as Where
+
+DEFAULT_STALE_DAYS = 365
+
+
+def find_warnings(
+    loaded: Loaded, *, today: date, stale_days: int = DEFAULT_STALE_DAYS
+) -> list[Problem]:
+    """Every hygiene warning for `loaded`, in file order.
+
+    A history entry without a note is not among them: the schema requires `note`, so the
+    loader refuses such an entry as an error.
+    """
+    catalog = loaded.catalog
+    found: list[tuple[Where, str]] = []
+    for index, source in enumerate(catalog.sources):
+        if source.url is not None and source.archive_url is None:
+            found.append(
+                (
+                    ("sources", index, "url"),
+                    "no archived copy; add archive_url, a copy of the page in a web archive, "
+                    "in case the page changes or goes",
+                )
+            )
+    cited = {item.source for claim in catalog.claims for item in claim.appearances} | {
+        item.source for claim in catalog.claims for item in claim.evidence
+    }
+    for index, source in enumerate(catalog.sources):
+        if source.id not in cited:
+            found.append(
+                (
+                    ("sources", index, "id"),
+                    f"no claim cites source '{source.id}'; cite it in appearances or "
+                    "evidence, or remove it",
+                )
+            )
+    claimed_by = {claim.claimant for claim in catalog.claims}
+    for index, claimant in enumerate(catalog.claimants):
+        if claimant.id not in claimed_by:
+            found.append(
+                (
+                    ("claimants", index, "id"),
+                    f"no claim names claimant '{claimant.id}'; use it, or remove it",
+                )
+            )
+    for index, claim in enumerate(catalog.claims):
+        age = (today - claim.reviewed).days
+        if age > stale_days:
+            found.append(
+                (
+                    ("claims", index, "reviewed"),
+                    f"last reviewed {age} days ago, more than {stale_days}: check the claim "
+                    "again, then set reviewed to the date you did",
+                )
+            )
+    problems = []
+    for path, message in found:
+        file, position = loaded.where(path)
+        problems.append(Problem(file, position, dotted(path), message))
+    return sorted(problems, key=lambda p: (p.file, p.position.line, p.position.column))

@@ -1,0 +1,118 @@
+"""The fields that `new` and `new-source` ask for, and asking for them in a terminal.
+
+In a terminal, each missing field is asked for in turn; Tab completes ids from the claims
+file (claimants, sources, ratings, confidence levels) and the allowed kinds and stances.
+Without a terminal, every field must come as an option, and a missing one is an error.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import get_args
+
+from generator.model import Catalog, SourceKind, Stance
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One field: its option (without --), the question, and where completions come from."""
+
+    option: str
+    question: str
+    choices: Callable[[Catalog], list[str]] | None = None
+    required: bool = True
+
+
+def _ids(section: str) -> Callable[[Catalog], list[str]]:
+    return lambda catalog: [record.id for record in getattr(catalog, section)]
+
+
+def _fixed(values: tuple[str, ...]) -> Callable[[Catalog], list[str]]:
+    return lambda catalog: list(values)
+
+
+CLAIM_FIELDS = (
+    Ask("id", "Id of the new claim (lowercase words joined by hyphens)", _ids("claims")),
+    Ask("claim", "The claim, in your own words"),
+    Ask("short", "The claim in at most 75 characters, without the verdict"),
+    Ask("claimant", "Who made it (claimant id)", _ids("claimants")),
+    Ask("claimed", "When it was made (YYYY-MM-DD)"),
+    Ask("source", "Where it appeared (source id)", _ids("sources")),
+    Ask("quote", "The words exactly as published there"),
+    Ask("rating", "Verdict (rating id)", _ids("ratings")),
+    Ask("confidence", "Confidence (id)", _ids("confidence")),
+    Ask("summary", "Summary: the conclusion in one to three sentences"),
+    Ask("analysis", "Analysis: the reasoning (Markdown)"),
+    Ask("evidence", "A source weighed as evidence (source id)", _ids("sources")),
+    Ask("stance", "Its stance", _fixed(get_args(Stance))),
+    Ask("evidence-note", "What that source shows"),
+    Ask("note", "Why this verdict (the first history entry's note)"),
+)
+
+SOURCE_FIELDS = (
+    Ask("id", "Id of the new source (lowercase words joined by hyphens)", _ids("sources")),
+    Ask("title", "Headline or title"),
+    Ask("kind", "Kind of document", _fixed(get_args(SourceKind))),
+    Ask("url", "Address of the page (https://...)"),
+    Ask("archive-url", "Address of an archived copy (Enter for none)", required=False),
+    Ask("publisher", "Publisher (Enter for none)", required=False),
+    Ask("date", "Publication date, YYYY-MM-DD (Enter if unknown)", required=False),
+)
+
+
+class MissingFields(Exception):
+    """Fields are missing: there is no terminal to ask in, or the editor stopped answering."""
+
+
+def complete_fields(
+    fields: tuple[Ask, ...], given: Mapping[str, str | None], catalog: Catalog
+) -> dict[str, str | None]:
+    """`given`, with every missing field asked for in a terminal; MissingFields without one."""
+    values = dict(given)
+    missing = [field for field in fields if values.get(field.option) is None]
+    if not missing:
+        return values
+    if not sys.stdin.isatty():
+        required = [f"--{field.option}" for field in missing if field.required]
+        if required:
+            raise MissingFields(
+                f"missing {', '.join(required)}; give them as options, or run the command "
+                "in a terminal to be asked for each"
+            )
+        return values
+    try:
+        for field in missing:
+            choices = field.choices(catalog) if field.choices else []
+            answer = _ask(field.question, choices)
+            while field.required and not answer:
+                answer = _ask(field.question, choices)
+            values[field.option] = answer or None
+    except (EOFError, KeyboardInterrupt):
+        raise MissingFields(
+            "stopped before every field was answered; nothing was written"
+        ) from None
+    return values
+
+
+def _ask(question: str, choices: list[str]) -> str:
+    try:
+        import readline
+    except ImportError:  # not on every platform; completion is a convenience
+        readline = None  # type: ignore[assignment]
+    if readline is not None:
+        readline.set_completer(_completer(choices))
+        readline.set_completer_delims(" \t\n")
+        readline.parse_and_bind("tab: complete")
+    count = len(choices)
+    hint = f" [Tab: {count} choice{'s' if count != 1 else ''}]" if choices else ""
+    return input(f"{question}{hint}: ").strip()
+
+
+def _completer(choices: list[str]) -> Callable[[str, int], str | None]:
+    def complete(text: str, state: int) -> str | None:
+        matches = [choice for choice in choices if choice.startswith(text)]
+        return matches[state] if state < len(matches) else None
+
+    return complete

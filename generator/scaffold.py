@@ -1,0 +1,279 @@
+"""Adding a claim, adding a source and changing a verdict, by editing the claims file as text.
+
+Each command edits the text at the loader's positions (generator/textedit.py), writes it, and
+loads the result. If the result does not pass the check, or differs from the catalog
+expected in anything but the change, the file gets its old bytes back and the problems are
+reported with the loader's own messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from generator import output
+from generator.load import CatalogError, Loaded, Problem, load_located, suggest
+from generator.model import Catalog, Claim, HistoryEntry, Source
+from generator.textedit import (
+    Edit,
+    EditError,
+    append_item,
+    append_section,
+    apply,
+    replace_scalar,
+    scalar_text,
+)
+from generator.yamlsource import Path as Where
+
+
+class ScaffoldError(Exception):
+    """The change was not made; `problems` are the check's, on the text it would have had."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a command did, for its one-line report."""
+
+    file: Path
+    summary: str
+
+
+def file_to_edit(loaded: Loaded, path: Where, *, chosen: Path | None = None) -> Path:
+    """The file that an edit of the record or section at `path` changes.
+
+    That is the file holding it, or `chosen` (the editor's --file) for a new record, which
+    must be the claims file or one of the files it includes.
+    """
+    holder = Path(loaded.where(path)[0])
+    files = [Path(name) for name in loaded.files]
+    if chosen is not None and chosen.resolve() not in {file.resolve() for file in files}:
+        named = ", ".join(str(file) for file in files)
+        raise ScaffoldError(
+            f"{chosen} is not a file the claims are read from ({named}); give one of them, "
+            "or leave the option out"
+        )
+    return holder if chosen is None else chosen
+
+
+def add_claim(
+    path: Path, claim: dict[str, Any], *, file: Path | None = None, today: date | None = None
+) -> Change:
+    """Append `claim` (the fields of a Claim, history and reviewed included) to the claims.
+
+    It goes into the claims file `path`, or into `file`.
+    """
+    loaded = load_located(path, today=today)
+    target = file_to_edit(loaded, ("claims",), chosen=file)
+    edit = _append(loaded, "claims", claim, target)
+    catalog = loaded.catalog
+
+    def expected() -> Catalog:
+        added = Claim.model_validate(claim)
+        return catalog.model_copy(update={"claims": [*catalog.claims, added]})
+
+    _commit(path, target, [edit], expected, today, what=f"claim '{claim['id']}'")
+    return Change(target, f"added claim '{claim['id']}' to {target}")
+
+
+def add_source(
+    path: Path, source: dict[str, Any], *, file: Path | None = None, today: date | None = None
+) -> Change:
+    """Append `source` (the fields of a Source) to the sources, in `path` or in `file`."""
+    loaded = load_located(path, today=today)
+    target = file_to_edit(loaded, ("sources",), chosen=file)
+    edit = _append(loaded, "sources", source, target)
+    catalog = loaded.catalog
+
+    def expected() -> Catalog:
+        added = Source.model_validate(source)
+        return catalog.model_copy(update={"sources": [*catalog.sources, added]})
+
+    _commit(path, target, [edit], expected, today, what=f"source '{source['id']}'")
+    return Change(target, f"added source '{source['id']}' to {target}")
+
+
+def update_verdict(
+    path: Path,
+    claim_id: str,
+    rating: str,
+    note: str,
+    *,
+    correction: bool = False,
+    today: date | None = None,
+) -> Change:
+    """Append a history entry dated today, and move the claim's rating and reviewed to it."""
+    day = today or date.today()
+    loaded = load_located(path, today=today)
+    claims = loaded.catalog.claims
+    index = next((number for number, claim in enumerate(claims) if claim.id == claim_id), None)
+    if index is None:
+        hint = suggest(claim_id, [claim.id for claim in claims])
+        raise ScaffoldError(f"unknown claim '{claim_id}'{hint}")
+    claim = claims[index]
+    entry: dict[str, Any] = {"date": day, "rating": rating, "note": note}
+    if correction:
+        entry["correction"] = True
+    where = ("claims", index)
+    target = file_to_edit(loaded, where)
+    text = target.read_bytes().decode("utf-8")
+    history_end = ("claims", index, "history", len(claim.history) - 1)
+    try:
+        edits = [
+            _replace(loaded, text, (*where, "rating"), scalar_text(rating)),
+            _replace(loaded, text, (*where, "reviewed"), day.isoformat()),
+            append_item(text, loaded.where(history_end)[1], entry),
+        ]
+    except EditError as error:
+        raise ScaffoldError(f"{target}: {error}") from None
+
+    def expected() -> Catalog:
+        history = [*claim.history, HistoryEntry.model_validate(entry)]
+        updated = claim.model_copy(update={"rating": rating, "reviewed": day, "history": history})
+        return loaded.catalog.model_copy(
+            update={"claims": [*claims[:index], updated, *claims[index + 1 :]]}
+        )
+
+    _commit(path, target, edits, expected, today, what=f"the verdict of '{claim_id}'")
+    if claim.rating == rating:
+        return Change(target, f"recorded a review of '{claim_id}' ({rating}) in {target}")
+    return Change(
+        target, f"changed the verdict of '{claim_id}' from {claim.rating} to {rating} in {target}"
+    )
+
+
+def _replace(loaded: Loaded, text: str, path: Where, value: str) -> Edit:
+    return replace_scalar(text, loaded.where(path)[1], value)
+
+
+def _append(loaded: Loaded, section: str, record: dict[str, Any], target: Path) -> Edit:
+    """The edit that appends `record` to `section` in `target`, after its last entry there."""
+    records = getattr(loaded.catalog, section)
+    text = target.read_bytes().decode("utf-8")
+    in_target = [
+        position
+        for index in range(len(records))
+        for file, position in [loaded.where((section, index))]
+        if Path(file).resolve() == target.resolve()
+    ]
+    try:
+        if in_target:
+            return append_item(text, in_target[-1], record)
+        names = {Path(name).resolve(): name for name in loaded.files}
+        if (section,) not in loaded.keys_of(names[target.resolve()]):
+            return append_section(text, section, record)
+    except EditError as error:
+        raise ScaffoldError(f"{target}: {error}") from None
+    raise ScaffoldError(
+        f"{target}: '{section}' is written without entries; delete that line and run the "
+        "command again"
+    )
+
+
+def _commit(
+    path: Path,
+    target: Path,
+    edits: list[Edit],
+    expected: Callable[[], Catalog],
+    today: date | None,
+    *,
+    what: str,
+) -> None:
+    """Write the edited text; keep it only if the claims then load as `expected()` says.
+
+    `expected` is called once the edited file passed the check, so the new record is valid.
+    """
+    original = target.read_bytes()
+    edited = apply(original.decode("utf-8"), edits).encode("utf-8")
+    output.write_atomically(target, edited)
+    try:
+        is_expected = load_located(path, today=today).catalog == expected()
+    except CatalogError as error:
+        output.write_atomically(target, original)
+        raise ScaffoldError(
+            f"{target} was left unchanged: with {what}, it would have these problems "
+            "(lines as they would have been):",
+            error.problems,
+        ) from None
+    except BaseException:
+        output.write_atomically(target, original)
+        raise
+    if not is_expected:
+        output.write_atomically(target, original)
+        raise ScaffoldError(
+            f"{target} was left unchanged: the edit did not read back as {what} alone; "
+            "make the change by hand"
+        )
+
+
+def claim_record(
+    values: Mapping[str, str | None],
+    *,
+    qualifiers: list[str] | None = None,
+    tags: list[str] | None = None,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """A complete claim from the answers of `new`: its first verdict and review are today."""
+    day = today or date.today()
+    record: dict[str, Any] = {
+        "id": values["id"],
+        "claim": values["claim"],
+        "short": values["short"],
+        "claimant": values["claimant"],
+        "claimed": _date("claimed", values["claimed"]),
+        "appearances": [{"source": values["source"], "quote": values["quote"]}],
+        "rating": values["rating"],
+        "confidence": values["confidence"],
+    }
+    if qualifiers:
+        record["qualifiers"] = list(qualifiers)
+    record |= {
+        "summary": values["summary"],
+        "analysis": values["analysis"],
+        "evidence": [
+            {
+                "source": values["evidence"],
+                "stance": values["stance"],
+                "note": values["evidence-note"],
+            }
+        ],
+        "history": [{"date": day, "rating": values["rating"], "note": values["note"]}],
+        "reviewed": day,
+    }
+    if tags:
+        record["tags"] = list(tags)
+    return record
+
+
+def source_record(values: Mapping[str, str | None]) -> dict[str, Any]:
+    """A source from the answers of `new-source`, in the order the claims file writes them."""
+    record: dict[str, Any] = {"id": values["id"], "title": values["title"]}
+    if values.get("publisher"):
+        record["publisher"] = values["publisher"]
+    if values.get("date"):
+        record["date"] = _date("date", values["date"])
+    record["kind"] = values["kind"]
+    record["url"] = values["url"]
+    if values.get("archive-url"):
+        record["archive_url"] = values["archive-url"]
+    return record
+
+
+def _date(option: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ScaffoldError(
+            f"--{option}: {text!r} is not a date; write it as YYYY-MM-DD, like 2024-10-18"
+        ) from None

@@ -1,0 +1,328 @@
+"""`check`: GitHub annotations, hygiene warnings, --strict, and the append-only rule with --base."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator import cli
+from generator.load import Problem
+from generator.report import Finding, escape_data, escape_property, github_annotation
+from generator.yamlsource import Position
+from tests.projects import VALID
+
+VALID_TEXT = (VALID / "claims.yaml").read_text("utf-8")
+ARCHIVED = VALID_TEXT.replace(
+    "    url: https://ferries.example.org/specs\n",
+    "    url: https://ferries.example.org/specs\n"
+    "    archive_url: https://web.archive.org/web/2024/https://ferries.example.org/specs\n",
+)
+
+
+def write(folder: Path, text: str, name: str = "claims.yaml") -> Path:
+    (folder / "seeds").mkdir(exist_ok=True)
+    (folder / "seeds" / "article.txt").write_bytes((VALID / "seeds" / "article.txt").read_bytes())
+    path = folder / name
+    path.write_text(text, "utf-8")
+    return path
+
+
+def check(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str, str]:
+    status = cli.main(["check", *arguments])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_escaping_follows_the_workflow_command_rules() -> None:
+    assert escape_data("100% sure\r\nnext: a, b") == "100%25 sure%0D%0Anext: a, b"
+    assert escape_property("100% sure\r\nnext: a, b") == "100%25 sure%0D%0Anext%3A a%2C b"
+    # '%' first, so that an escape is never escaped twice.
+    assert escape_data("%0A") == "%250A"
+
+
+def test_an_annotation_escapes_its_properties_and_its_message() -> None:
+    problem = Problem("a,b:c.yaml", Position(3, 7), "claims[0].note", "50%, then\nmore: x")
+    assert github_annotation(Finding(problem, "error")) == (
+        "::error file=a%2Cb%3Ac.yaml,line=3,col=7,title=claims[0].note::50%25, then%0Amore: x"
+    )
+
+
+def test_errors_as_github_annotations(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, ARCHIVED.replace("kind: official-statement", "kind: 'press, release: 100%'"))
+    status, out, err = check(capsys, "--format", "github", "claims.yaml")
+    assert status == 1
+    assert out == (
+        "::error file=claims.yaml,line=38,col=11,title=sources[1].kind::'press, release: 100%25' "
+        "is not one of: seed-article, news-report, wire-report, official-statement, "
+        "government-report, press-conference, interview, video, satellite-imagery, analysis, "
+        "other\n"
+    )
+    assert err == "1 problem found; nothing was written\n"
+
+
+def test_the_default_format_stays_compiler_style(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(
+        tmp_path, ARCHIVED.replace("rating: wrong\n    confidence", "rating: wrng\n    confidence")
+    )
+    status, out, err = check(capsys, "claims.yaml")
+    assert (status, out) == (1, "")
+    assert err == (
+        "claims.yaml:55:13: claims[0].rating: unknown rating 'wrng' (did you mean 'wrong'?)\n"
+        "1 problem found; nothing was written\n"
+    )
+
+
+HYGIENE = VALID_TEXT.replace(
+    "claimants:\n",
+    "  - id: unused-report\n    title: Unused\n    kind: news-report\n"
+    "    url: https://news.example.org/unused\n"
+    "    archive_url: https://web.archive.org/web/2024/https://news.example.org/unused\n"
+    "claimants:\n",
+).replace(
+    "claims:\n",
+    "  - id: nobody\n    name: Nobody\n    kind: unattributed\nclaims:\n",
+)
+HYGIENE_WARNINGS = [
+    "claims.yaml:39:10: warning: sources[1].url: no archived copy; add archive_url, a copy of "
+    "the page in a web archive, in case the page changes or goes",
+    "claims.yaml:40:9: warning: sources[2].id: no claim cites source 'unused-report'; cite it "
+    "in appearances or evidence, or remove it",
+    "claims.yaml:50:9: warning: claimants[1].id: no claim names claimant 'nobody'; use it, "
+    "or remove it",
+    "claims.yaml:81:15: warning: claims[0].reviewed: last reviewed 31 days ago, more than 30: "
+    "check the claim again, then set reviewed to the date you did",
+]
+
+
+def test_hygiene_warnings_point_at_their_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    reviewed = date.fromordinal(date.today().toordinal() - 31)
+    write(tmp_path, HYGIENE.replace("reviewed: 2024-03-03", f"reviewed: {reviewed}"))
+    status, out, err = check(capsys, "--stale-days", "30", "claims.yaml")
+    assert status == 0
+    assert err.splitlines() == HYGIENE_WARNINGS
+    assert out == "claims.yaml: 1 claims, 3 sources: no problems, 4 warnings\n"
+    # 31 days is within the default limit: that warning goes.
+    status, out, err = check(capsys, "claims.yaml")
+    assert (status, len(err.splitlines())) == (0, 3)
+
+
+def test_strict_turns_warnings_into_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, VALID_TEXT)
+    status, out, err = check(capsys, "--strict", "--stale-days", "100000", "claims.yaml")
+    assert (status, out) == (1, "")
+    assert err.splitlines() == [
+        "claims.yaml:39:10: sources[1].url: no archived copy; add archive_url, a copy of the "
+        "page in a web archive, in case the page changes or goes",
+        "1 problem found; nothing was written",
+    ]
+    status, out, _ = check(capsys, "--strict", "--format", "github", "claims.yaml")
+    assert status == 1
+    assert [line.split(" ")[0] for line in out.splitlines()] == ["::error", "::error"]
+
+
+def test_warnings_as_github_annotations(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, VALID_TEXT)
+    status, out, _ = check(capsys, "--format", "github", "--stale-days", "100000", "claims.yaml")
+    assert status == 0
+    assert out.splitlines() == [
+        "::warning file=claims.yaml,line=39,col=10,title=sources[1].url::no archived copy; add "
+        "archive_url, a copy of the page in a web archive, in case the page changes or goes",
+        "claims.yaml: 1 claims, 2 sources: no problems, 1 warning",
+    ]
+
+
+def test_the_stale_limit_must_be_a_number(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["check", "--stale-days", "soon"])
+    assert exit_info.value.code == 2
+    assert "invalid int value: 'soon'" in capsys.readouterr().err
+
+
+# The append-only rule, against a base file.
+
+HISTORY = """    history:
+      - date: 2024-03-02
+        rating: unproven
+        note: No source yet.
+      - date: 2024-03-03
+        rating: wrong
+        note: The operator publishes its specifications.
+"""
+
+
+def compare(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], base: str, current: str
+) -> tuple[int, str]:
+    write(tmp_path, base, "base.yaml")
+    write(tmp_path, current)
+    status, _, err = check(capsys, "--base", "base.yaml", "--stale-days", "100000", "claims.yaml")
+    return status, "\n".join(line for line in err.splitlines() if ": warning: " not in line)
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_an_appended_history_entry_passes(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    current = VALID_TEXT.replace(
+        HISTORY,
+        HISTORY + "      - date: 2024-03-04\n        rating: wrong\n        note: Checked again.\n",
+    ).replace("reviewed: 2024-03-03", "reviewed: 2024-03-04")
+    assert compare(in_tmp, capsys, VALID_TEXT, current) == (0, "")
+
+
+def test_an_edited_history_entry_is_refused(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    current = VALID_TEXT.replace("note: No source yet.", "note: No source at all.")
+    assert compare(in_tmp, capsys, VALID_TEXT, current) == (
+        1,
+        "claims.yaml:69:15: claims[0].history[0].note: the history entry of 2024-03-02 was "
+        "edited (note was 'No source yet.'); history is append-only: restore it, and add a new "
+        "entry (correction: true if it corrects our error)\n"
+        "1 problem found; nothing was written",
+    )
+
+
+def test_a_removed_history_entry_is_refused(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    current = VALID_TEXT.replace(
+        "      - date: 2024-03-02\n        rating: unproven\n        note: No source yet.\n", ""
+    )
+    assert compare(in_tmp, capsys, VALID_TEXT, current) == (
+        1,
+        "claims.yaml:67:15: claims[0].history[0].date: the history entry of 2024-03-02 was "
+        "edited (date was 2024-03-02); history is append-only: restore it, and add a new entry "
+        "(correction: true if it corrects our error)\n"
+        "1 problem found; nothing was written",
+    )
+    current = VALID_TEXT.replace(
+        "      - date: 2024-03-03\n        rating: wrong\n"
+        "        note: The operator publishes its specifications.\n",
+        "",
+    ).replace("rating: wrong\n    confidence", "rating: unproven\n    confidence")
+    assert compare(in_tmp, capsys, VALID_TEXT, current) == (
+        1,
+        "claims.yaml:67:7: claims[0].history: the history entry of 2024-03-03 (wrong) was "
+        "removed; history is append-only: restore it, and add a new entry for the change\n"
+        "1 problem found; nothing was written",
+    )
+
+
+SECOND_CLAIM = """  - id: ferry-built
+    claim: The ferry was built in 2023.
+    short: The ferry was built in 2023
+    claimant: mayor
+    claimed: 2024-03-02
+    appearances:
+      - source: article
+        quote: The mayor said the new ferry carries 300 passengers.
+    rating: unproven
+    confidence: high
+    summary: Nobody says when.
+    analysis: Nobody says when.
+    evidence:
+      - source: operator
+        stance: context
+        note: The specifications give no year.
+    history:
+      - date: 2024-03-04
+        rating: unproven
+        note: No source gives the year.
+    reviewed: 2024-03-04
+"""
+TWO_CLAIMS = VALID_TEXT + SECOND_CLAIM
+
+
+def test_a_deleted_claim_needs_a_correction_record(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert compare(in_tmp, capsys, TWO_CLAIMS, VALID_TEXT) == (
+        1,
+        "claims.yaml:45:1: claims: claim 'ferry-built' was deleted without a correction record; "
+        "add under retired: an entry with id: ferry-built, the date and a note saying why it "
+        "was withdrawn\n"
+        "1 problem found; nothing was written",
+    )
+    retired = (
+        "retired:\n  - id: ferry-built\n    date: 2024-03-05\n"
+        "    note: Withdrawn; the article never made this claim.\n"
+    )
+    assert compare(in_tmp, capsys, TWO_CLAIMS, VALID_TEXT + retired) == (0, "")
+    # A retired entry stays.
+    status, message = compare(in_tmp, capsys, VALID_TEXT + retired, VALID_TEXT)
+    assert (status, message) == (
+        1,
+        "claims.yaml:2:1: retired: the retired entry 'ferry-built' was removed; retired entries "
+        "stay, so that the old address keeps saying what happened: restore it\n"
+        "1 problem found; nothing was written",
+    )
+
+
+def test_a_renamed_claim_needs_a_redirect(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    renamed = TWO_CLAIMS.replace("- id: ferry-built", "- id: ferry-build-year")
+    assert compare(in_tmp, capsys, TWO_CLAIMS, renamed) == (
+        1,
+        "claims.yaml:74:9: claims[1].id: claim 'ferry-built' was renamed to 'ferry-build-year' "
+        "without a redirect; add under retired: an entry with id: ferry-built, the date, a note "
+        "and redirect: ferry-build-year\n"
+        "1 problem found; nothing was written",
+    )
+    record = "retired:\n  - id: ferry-built\n    date: 2024-03-05\n    note: Renamed.\n"
+    assert compare(in_tmp, capsys, TWO_CLAIMS, renamed + record) == (
+        1,
+        "claims.yaml:96:9: retired[0].id: claim 'ferry-built' was renamed to "
+        "'ferry-build-year', which carries its history; add redirect: ferry-build-year\n"
+        "1 problem found; nothing was written",
+    )
+    redirected = renamed + record + "    redirect: ferry-build-year\n"
+    assert compare(in_tmp, capsys, TWO_CLAIMS, redirected) == (0, "")
+
+
+def test_retired_entries_are_checked_like_other_records(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        in_tmp,
+        TWO_CLAIMS + "retired:\n  - id: ferry-built\n    date: 2024-03-05\n    note: Renamed.\n"
+        "    redirect: ferry-300s\n",
+    )
+    status, _, err = check(capsys, "--stale-days", "100000", "claims.yaml")
+    assert status == 1
+    assert [line for line in err.splitlines() if "warning" not in line] == [
+        "claims.yaml:96:9: retired[0].id: 'ferry-built' is retired, but a claim still has this "
+        "id; give the claim a new id, or remove this entry",
+        "claims.yaml:99:15: retired[0].redirect: unknown claim 'ferry-300s' (did you mean "
+        "'ferry-300'?)",
+        "2 problems found; nothing was written",
+    ]
+
+
+def test_an_unknown_base_is_one_line(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(in_tmp, VALID_TEXT)
+    status, out, err = check(capsys, "--base", "no-such-file.yaml", "claims.yaml")
+    assert (status, out) == (1, "")
+    assert err == (
+        f"error: 'no-such-file.yaml' is not a file, and {in_tmp.resolve()} is not in a git "
+        "repository; give the base as a file or a git revision\n"
+    )
