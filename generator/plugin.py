@@ -16,7 +16,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator import output, search
+from generator import cards, output, search
 from generator.load import CatalogError, load_catalog
 from generator.pages import TEMPLATES, Settings, Site, read_seed_texts, render_site
 
@@ -36,6 +36,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         self.root = Path()
         self.staging: output.Staging | None = None
         self.is_staged = False
+        self.cards: dict[str, Path] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs build` writes into a staging folder that replaces site_dir only when the
@@ -64,6 +65,11 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             raise PluginError(f"{path.name} has problems; nothing was built:\n{error}") from None
         settings = Settings(site_url=_site_url(config))
         self.site = render_site(catalog, read_seed_texts(catalog, path.parent), settings)
+        card_cache = self.root / self.config.cache_dir / "cards"
+        try:
+            self.cards = cards.build_cards(catalog, card_cache)
+        except OSError as error:
+            raise PluginError(f"factcheck: cannot write {card_cache}: {error.strerror}") from None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         cache = self.root / self.config.cache_dir / "pages"
@@ -81,6 +87,8 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             files.append(generated)
         for path, content in self.site.files.items():
             files.append(File.generated(config, path, content=content))
+        for path, card in self.cards.items():
+            files.append(File.generated(config, path, abs_src_path=str(card)))
         return files
 
     def on_page_markdown(
