@@ -22,6 +22,7 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from generator import metadata
 from generator.structured import SCHEMA_ORG, StructuredData, organization
 
 if TYPE_CHECKING:
@@ -38,10 +39,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def add_machine_readable(site: Site, index: Index, settings: Settings) -> None:
-    """Add structured data to every claim page's metadata, and the data files to the site."""
+    """Add structured data and metadata to the generated pages, and the data files to the site."""
     structured = StructuredData(index, settings.site_url)
     for claim in index.catalog.claims:
         site.meta.setdefault(f"claims/{claim.id}.md", {}).update(structured.page_meta(claim))
+    metadata.add_page_meta(site, index, settings.site_url)
+    site.files["robots.txt"] = metadata.robots_txt(settings.site_url)
     site.files["claims.json"] = claims_json(index, structured)
     site.files["claims.csv"] = claims_csv(index, structured)
     site.files["claimreview-feed.json"] = claimreview_feed(index, structured)

@@ -16,7 +16,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator import cards, output, search
+from generator import cards, metadata, output, search
 from generator.load import CatalogError, load_catalog
 from generator.pages import TEMPLATES, Settings, Site, read_seed_texts, render_site
 
@@ -37,6 +37,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         self.staging: output.Staging | None = None
         self.is_staged = False
         self.cards: dict[str, Path] = {}
+        self.newest_change = metadata.EPOCH
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs build` writes into a staging folder that replaces site_dir only when the
@@ -70,6 +71,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             self.cards = cards.build_cards(catalog, card_cache)
         except OSError as error:
             raise PluginError(f"factcheck: cannot write {card_cache}: {error.strerror}") from None
+        self.newest_change = metadata.newest_change(self.site.meta)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         cache = self.root / self.config.cache_dir / "pages"
@@ -99,6 +101,9 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             # Material prints page.meta.title unescaped in <title> and in the header.
             page.meta["title"] = html.escape(title)
         page.meta.update(self.site.meta.get(page.file.src_uri, {}))
+        # MkDocs stamps sitemap.xml.gz with the newest update_date, which defaults to the build
+        # date; the data's newest change keeps the build reproducible.
+        page.update_date = self.newest_change
         return SNIPPET_MARKER.sub(lambda match: self._snippet(match.group(1), page), markdown)
 
     def _snippet(self, name: str, page: Page) -> str:
