@@ -4,10 +4,11 @@ A card shows the claim's short form, its verdict in the verdict's colour and the
 name. The font is Noto Sans from the `fontpkg-noto-sans` package, so nothing is fetched at build
 or view time.
 
-Cards are cheap enough for an archive of 50,000 claims because they are palette images: the
-text is drawn once as an 8-bit coverage mask, and each region of the card (background, verdict
-badge, publication band) maps coverage to a 16-step ramp from its own colour to its text colour.
-That gives anti-aliased text in 48 colours without quantising, and PNG compresses it quickly.
+Cards are cheap enough for an archive of 50,000 claims because they are palette images, drawn
+directly in palette indices: each region of the card (background, verdict badge, publication
+band) has a 16-step ramp from its own colour to its text colour, and anti-aliased text lands on
+the steps of its region's ramp. That gives smooth text in 48 colours without quantising, and
+PNG compresses it quickly.
 A card is stored under a hash of exactly what it shows, plus the renderer's version, so an
 unchanged claim costs a hash and a file check on the next build.
 """
@@ -24,7 +25,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import fontpkg
-from PIL import Image, ImageChops, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont
 
 from generator.model import Catalog, Claim
 
@@ -56,6 +57,8 @@ CLAIM_TOP, CLAIM_BOTTOM = 190, 500
 CLAIM_SIZES = (64, 58, 52, 46, 40)
 BAND_TOP, BAND_SIZE = 530, 38
 RAMP_STEPS = 16
+_BACKGROUND_RAMP, _BADGE_RAMP, _BAND_RAMP = 0, RAMP_STEPS, 2 * RAMP_STEPS
+"""The first palette index of each region's ramp (see _palette)."""
 ELLIPSIS = "\u2026"
 
 
@@ -90,32 +93,35 @@ def claim_card(catalog: Catalog, claim: Claim) -> Card:
 
 def card_png(text: str, verdict_label: str, colour: str, publication: str) -> bytes:
     """A card as PNG bytes: the claim, its verdict badge in `colour`, and the publication."""
-    coverage = Image.new("L", (WIDTH, HEIGHT), 0)
-    regions = Image.new("L", (WIDTH, HEIGHT), 0)
-    ink = ImageDraw.Draw(coverage)
-    areas = ImageDraw.Draw(regions)
+    # Pixel values are palette indices. Each region is filled with the first index of its
+    # ramp, and text is drawn with the last: anti-aliasing blends between the two, which lands
+    # on the ramp's steps between the region's colour and its text colour.
+    card = Image.new("L", (WIDTH, HEIGHT), _BACKGROUND_RAMP)
+    draw = ImageDraw.Draw(card)
 
     badge_font = _font(BADGE_SIZE, "Bold")
     label = _clip(verdict_label, badge_font, WIDTH - 2 * MARGIN - BADGE_HEIGHT)
     badge_width = round(badge_font.getlength(label)) + BADGE_HEIGHT
     badge = (MARGIN, BADGE_TOP, MARGIN + badge_width, BADGE_TOP + BADGE_HEIGHT)
-    areas.rounded_rectangle(badge, radius=BADGE_HEIGHT // 2, fill=RAMP_STEPS)
+    draw.rounded_rectangle(badge, radius=BADGE_HEIGHT // 2, fill=_BADGE_RAMP)
     middle = BADGE_TOP + BADGE_HEIGHT // 2
-    ink.text((MARGIN + BADGE_HEIGHT // 2, middle), label, font=badge_font, fill=255, anchor="lm")
+    start = (MARGIN + BADGE_HEIGHT // 2, middle)
+    draw.text(start, label, font=badge_font, fill=_BADGE_RAMP + RAMP_STEPS - 1, anchor="lm")
 
     size, lines = _fit_claim(text)
     claim_font = _font(size, "SemiBold")
     step = round(size * 1.25)
+    ink = _BACKGROUND_RAMP + RAMP_STEPS - 1
     for number, line in enumerate(lines):
-        ink.text((MARGIN, CLAIM_TOP + number * step), line, font=claim_font, fill=255, anchor="la")
+        draw.text((MARGIN, CLAIM_TOP + number * step), line, font=claim_font, fill=ink)
 
-    areas.rectangle((0, BAND_TOP, WIDTH, HEIGHT), fill=2 * RAMP_STEPS)
+    draw.rectangle((0, BAND_TOP, WIDTH, HEIGHT), fill=_BAND_RAMP)
     band_font = _font(BAND_SIZE, "SemiBold")
     name = _clip(publication, band_font, WIDTH - 2 * MARGIN)
     band_middle = (BAND_TOP + HEIGHT) // 2
-    ink.text((MARGIN, band_middle), name, font=band_font, fill=255, anchor="lm")
+    ink = _BAND_RAMP + RAMP_STEPS - 1
+    draw.text((MARGIN, band_middle), name, font=band_font, fill=ink, anchor="lm")
 
-    card = ImageChops.add(regions, coverage.point(_COVERAGE_STEPS))
     card.putpalette(_palette(colour))
     buffer = io.BytesIO()
     card.save(buffer, "PNG", compress_level=3)
@@ -231,10 +237,6 @@ def _font(size: int, weight: str) -> ImageFont.FreeTypeFont:
     font = ImageFont.truetype(str(fontpkg.path("Noto Sans")), size)
     font.set_variation_by_name(weight)
     return font
-
-
-# Coverage 0-255 becomes a step 0-15 of a region's ramp; regions are 16 steps apart.
-_COVERAGE_STEPS = [value * RAMP_STEPS // 256 for value in range(256)]
 
 
 @functools.cache
