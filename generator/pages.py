@@ -109,6 +109,15 @@ class Index:
         return sorted(entries, key=lambda pair: (pair[0].date, pair[1].id), reverse=True)
 
     @cached_property
+    def latest_checks(self) -> list[Claim]:
+        """Claims by the date of their first verdict, newest first: the latest fact checks."""
+        return sorted(
+            self.claims,
+            key=lambda claim: (claim.history[0].date, claim.claimed, claim.id),
+            reverse=True,
+        )
+
+    @cached_property
     def corrections(self) -> list[tuple[HistoryEntry, Claim]]:
         """History entries marked as corrections, newest first."""
         entries = [(e, claim) for claim in self.claims for e in claim.history if e.correction]
@@ -202,6 +211,7 @@ def render_site(catalog: Catalog, seed_texts: Mapping[str, str], settings: Setti
     renderer.page("corrections.md", "corrections.md.j2", "Corrections log")
     renderer.snippet("verdict-counts", "_verdict_counts.md.j2")
     renderer.snippet("latest-changes", "_latest_changes.md.j2")
+    renderer.snippet("latest-checks", "_latest_checks.md.j2")
     renderer.snippet("field-reference", "_field_reference.md.j2", models=schema_reference())
     add_machine_readable(site, index, settings)
     return site
