@@ -9,6 +9,7 @@ directly in palette indices: each region of the card (background, verdict badge,
 band) has a 16-step ramp from its own colour to its text colour, and anti-aliased text lands on
 the steps of its region's ramp. That gives smooth text in 48 colours without quantising, and
 PNG compresses it quickly.
+
 A card is stored under a hash of exactly what it shows, plus the renderer's version, so an
 unchanged claim costs a hash and a file check on the next build.
 """
