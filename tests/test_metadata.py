@@ -104,6 +104,14 @@ def test_list_pages_have_their_own_descriptions_and_hand_written_ones_the_sites(
         assert descriptions(real_site / path)["description"] == [site_description], path
 
 
+def test_hand_written_pages_are_titled_like_their_title_element(real_site: Path) -> None:
+    home = dict(head_meta(real_site / "index.html"))
+    assert home["og:title"] == home["twitter:title"] == "Open Fact Check Desk"
+    assert home["og:url"] == SITE_URL
+    guide = dict(head_meta(real_site / "editors-guide" / "index.html"))
+    assert guide["og:title"] == "Editors' guide"
+
+
 def test_claim_pages_show_their_card(real_site: Path, catalog: Catalog) -> None:
     for claim in catalog.claims:
         meta = dict(head_meta(real_site / "claims" / claim.id / "index.html"))
