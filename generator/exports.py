@@ -27,6 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from generator import metadata
 from generator.lookups import Index, appearance_sources
 from generator.structured import SCHEMA_ORG, StructuredData, organization
 from generator.templates import long_date
@@ -77,6 +78,7 @@ def data_files(
     """The data files of the site, by path relative to its root."""
     reuse = reuse or Reuse({}, {})
     return {
+        "robots.txt": metadata.robots_txt(structured.site_url),
         "claims.json": claims_json(index, structured, reuse),
         "claims.csv": claims_csv(index, structured),
         "claimreview-feed.json": claimreview_feed(index, structured, reuse),

@@ -59,6 +59,15 @@ class Index:
         return sorted(entries, key=lambda pair: (pair[0].date, pair[1].id), reverse=True)
 
     @cached_property
+    def latest_checks(self) -> list[Claim]:
+        """Claims by the date the desk first published their check, newest first."""
+        return sorted(
+            self.claims,
+            key=lambda claim: (claim.published, claim.claimed, claim.id),
+            reverse=True,
+        )
+
+    @cached_property
     def corrections(self) -> list[tuple[HistoryEntry, Claim]]:
         """History entries marked as corrections, newest first."""
         entries = [(e, claim) for claim in self.claims for e in claim.history if e.correction]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from generator import escape, paths, templates
+from generator import escape, metadata, paths, templates
 from generator.charts import claims_per_month
 from generator.lookups import Index, appeared_in, cited_sources, current_since
 from generator.model import Claim, Rating, Source, field_reference
@@ -29,6 +29,7 @@ from generator.quotes import mark_quotes, paragraphs
 from generator.structured import StructuredData
 
 CLAIMS_PER_PAGE = 100
+LATEST_CHECKS = 10
 SOURCES_PER_PAGE = 200
 META_START = "<!-- factcheck "
 META_END = " -->\n"
@@ -76,6 +77,8 @@ class ClaimRow(NamedTuple):
     qualifiers: tuple[str, ...]
     tags: tuple[str, ...]
     sources: tuple[str, ...]
+    changed: date
+    """The claim's last change, for the sitemap."""
 
 
 class Pagination(NamedTuple):
@@ -110,35 +113,58 @@ def read_meta(text: str) -> tuple[dict[str, Any], str]:
 
 def plan_pages(index: Index, structured: StructuredData) -> Iterator[Page]:
     """Every generated page of the site, claims first."""
+    site_url = structured.site_url
     for claim in index.claims:
         yield claim_page(index, structured, claim)
     rows = [claim_row(index, claim) for claim in index.claims]
-    yield from _claims_list(index, rows)
-    yield from _verdict_pages(index, rows)
-    yield from _claimant_pages(index, rows)
+    yield from _claims_list(index, rows, site_url)
+    yield from _verdict_pages(index, rows, site_url)
+    yield from _claimant_pages(index, rows, site_url)
     for source in index.catalog.sources:
-        yield source_page(index, source)
-    yield from _sources_list(index)
+        yield source_page(index, site_url, source)
+    yield from _sources_list(index, site_url)
     claims_by_id = {claim.id: claim for claim in index.catalog.claims}
     for entry in index.catalog.retired:
         successor = claims_by_id.get(entry.redirect) if entry.redirect else None
         title = "Fact check moved" if successor else "Fact check withdrawn"
-        values = {"entry": entry, "successor": successor}
-        yield Page(paths.claim(entry.id), "retired.md.j2", title, values, None)
-    yield Page(
-        paths.SCALE,
-        "scale.md.j2",
-        "Verdicts, notes and confidence",
-        {"catalog": index.catalog},
-        None,
+        values: dict[str, Any] = {"entry": entry, "successor": successor}
+        path = paths.claim(entry.id)
+        meta = _meta(index, path, title, entry.note, site_url, entry.date)
+        yield Page(path, "retired.md.j2", title, values, None, meta)
+    descriptions = metadata.list_descriptions(index)
+    title = "Verdicts, notes and confidence"
+    meta = _meta(index, paths.SCALE, title, descriptions[paths.SCALE], site_url, None)
+    yield Page(paths.SCALE, "scale.md.j2", title, {"catalog": index.catalog}, None, meta)
+    corrected = max((entry.date for entry, _ in index.corrections), default=None)
+    title = "Corrections log"
+    meta = _meta(
+        index, paths.CORRECTIONS, title, descriptions[paths.CORRECTIONS], site_url, corrected
     )
-    yield Page(
-        paths.CORRECTIONS,
-        "corrections.md.j2",
-        "Corrections log",
-        {"corrections": index.corrections, "retired": index.catalog.retired},
-        None,
+    values = {"corrections": index.corrections, "retired": index.catalog.retired}
+    yield Page(paths.CORRECTIONS, "corrections.md.j2", title, values, None, meta)
+
+
+def _meta(
+    index: Index, path: str, title: str, description: str, site_url: str, lastmod: date | None
+) -> Callable[[], dict[str, Any]]:
+    """A page's head metadata, computed when the page is rendered."""
+    return functools.partial(
+        metadata.page_meta, index, path, title, description, site_url, lastmod=lastmod
     )
+
+
+def _page_description(title: str, pagination: Pagination) -> str:
+    return (
+        f"{title}: {pagination.first_item} to {pagination.last_item} of {pagination.total}, "
+        "newest first."
+    )
+
+
+def _rows_meta(
+    index: Index, path: str, title: str, description: str, site_url: str, rows: list[ClaimRow]
+) -> Callable[[], dict[str, Any]]:
+    lastmod = max((row.changed for row in rows), default=None)
+    return _meta(index, path, title, description, site_url, lastmod)
 
 
 def claim_page(index: Index, structured: StructuredData, claim: Claim) -> Page:
@@ -158,17 +184,17 @@ def claim_page(index: Index, structured: StructuredData, claim: Claim) -> Page:
         "level": index.confidence[claim.confidence],
         "since": current_since(claim),
     }
-    return Page(
-        paths.claim(claim.id),
-        "claim.md.j2",
-        claim.short,
-        values,
-        inputs,
-        functools.partial(structured.page_meta, claim),
-    )
+
+    def meta() -> dict[str, Any]:
+        return {
+            **structured.page_meta(claim),
+            **metadata.claim_meta(index, claim, structured.site_url),
+        }
+
+    return Page(paths.claim(claim.id), "claim.md.j2", claim.short, values, inputs, meta)
 
 
-def source_page(index: Index, source: Source) -> Page:
+def source_page(index: Index, site_url: str, source: Source) -> Page:
     cited = index.claims_by_source.get(source.id, [])
     appearing = [claim for claim in cited if appeared_in(claim, source.id)]
     text = index.seed_texts.get(source.id)
@@ -185,7 +211,9 @@ def source_page(index: Index, source: Source) -> Page:
         "ratings": index.ratings,
         "paragraphs": paragraphs(text, marked) if text is not None else [],
     }
-    return Page(paths.source(source.id), "source.md.j2", source.title, values, tuple(inputs))
+    meta = functools.partial(metadata.source_meta, index, source, site_url)
+    path = paths.source(source.id)
+    return Page(path, "source.md.j2", source.title, values, tuple(inputs), meta)
 
 
 def claim_row(index: Index, claim: Claim) -> ClaimRow:
@@ -204,6 +232,7 @@ def claim_row(index: Index, claim: Claim) -> ClaimRow:
         tuple(claim.qualifiers),
         tuple(claim.tags),
         tuple(dict.fromkeys(item.source for item in claim.appearances)),
+        metadata.claim_lastmod(claim),
     )
 
 
@@ -216,70 +245,82 @@ def _paginate(first: str, items: list[Any], size: int) -> Iterator[tuple[Paginat
         yield Pagination(number, all_paths, start + 1, start + len(chunk), len(items)), chunk
 
 
-def _claims_list(index: Index, rows: list[ClaimRow]) -> Iterator[Page]:
+def _claims_list(index: Index, rows: list[ClaimRow], site_url: str) -> Iterator[Page]:
     months = claims_per_month(index.claims)
     filters = index.filters
+    first = metadata.list_descriptions(index)[paths.CLAIMS]
     for pagination, chunk in _paginate(paths.CLAIMS, rows, CLAIMS_PER_PAGE):
         title = "All claims" if pagination.number == 1 else f"All claims, page {pagination.number}"
         values = {"rows": chunk, "pagination": pagination, "months": months, "filters": filters}
-        inputs = (SCALE, tuple(chunk), pagination, tuple(months), repr(filters))
-        yield Page(pagination.paths[pagination.number - 1], "claims.md.j2", title, values, inputs)
+        inputs = (SCALE, tuple(chunk), pagination, tuple(months), repr(filters), first)
+        path = pagination.paths[pagination.number - 1]
+        description = first if pagination.number == 1 else _page_description(title, pagination)
+        meta = _rows_meta(index, path, title, description, site_url, chunk)
+        yield Page(path, "claims.md.j2", title, values, inputs, meta)
 
 
-def _verdict_pages(index: Index, rows: list[ClaimRow]) -> Iterator[Page]:
+def _verdict_pages(index: Index, rows: list[ClaimRow], site_url: str) -> Iterator[Page]:
     counts = index.verdict_counts(index.claims)
-    yield Page(paths.VERDICTS, "verdicts.md.j2", "Claims by verdict", {"counts": counts}, None)
+    title = "Claims by verdict"
+    description = metadata.list_descriptions(index)[paths.VERDICTS]
+    meta = _rows_meta(index, paths.VERDICTS, title, description, site_url, rows)
+    yield Page(paths.VERDICTS, "verdicts.md.j2", title, {"counts": counts}, None, meta)
     by_rating: dict[str, list[ClaimRow]] = {rating.id: [] for rating in index.catalog.ratings}
     for row in rows:
         by_rating[row.verdict.id].append(row)
     for rating in index.catalog.ratings:
-        yield from _row_pages(
-            paths.verdict(rating.id), f"Claims rated {rating.label}", by_rating[rating.id], rating
-        )
+        heading = f"Claims rated {rating.label}"
+        first = paths.verdict(rating.id)
+        yield from _row_pages(index, site_url, first, heading, by_rating[rating.id], rating)
 
 
-def _claimant_pages(index: Index, rows: list[ClaimRow]) -> Iterator[Page]:
+def _claimant_pages(index: Index, rows: list[ClaimRow], site_url: str) -> Iterator[Page]:
     claimants = sorted(index.catalog.claimants, key=lambda claimant: (claimant.name, claimant.id))
     counts = {claimant.id: 0 for claimant in claimants}
     by_claimant: dict[str, list[ClaimRow]] = {claimant.id: [] for claimant in claimants}
     for row in rows:
         by_claimant[row.claimant.id].append(row)
         counts[row.claimant.id] += 1
-    yield Page(
-        paths.CLAIMANTS,
-        "claimants.md.j2",
-        "Claims by claimant",
-        {"claimants": claimants, "counts": counts},
-        None,
-    )
+    title = "Claims by claimant"
+    description = metadata.list_descriptions(index)[paths.CLAIMANTS]
+    meta = _rows_meta(index, paths.CLAIMANTS, title, description, site_url, rows)
+    values = {"claimants": claimants, "counts": counts}
+    yield Page(paths.CLAIMANTS, "claimants.md.j2", title, values, None, meta)
     for claimant in claimants:
-        yield from _row_pages(
-            paths.claimant(claimant.id),
-            f"Claims by {claimant.name}",
-            by_claimant[claimant.id],
-            None,
-        )
+        heading = f"Claims by {claimant.name}"
+        first = paths.claimant(claimant.id)
+        yield from _row_pages(index, site_url, first, heading, by_claimant[claimant.id], None)
 
 
 def _row_pages(
-    first: str, heading: str, rows: list[ClaimRow], rating: Rating | None
+    index: Index,
+    site_url: str,
+    first: str,
+    heading: str,
+    rows: list[ClaimRow],
+    rating: Rating | None,
 ) -> Iterator[Page]:
     for pagination, chunk in _paginate(first, rows, CLAIMS_PER_PAGE):
         title = heading if pagination.number == 1 else f"{heading}, page {pagination.number}"
         values = {"rows": chunk, "pagination": pagination, "heading": heading, "rating": rating}
         inputs = (SCALE, tuple(chunk), pagination, heading)
-        yield Page(
-            pagination.paths[pagination.number - 1], "claim_list.md.j2", title, values, inputs
-        )
+        path = pagination.paths[pagination.number - 1]
+        meta = _rows_meta(index, path, title, _page_description(title, pagination), site_url, chunk)
+        yield Page(path, "claim_list.md.j2", title, values, inputs, meta)
 
 
-def _sources_list(index: Index) -> Iterator[Page]:
+def _sources_list(index: Index, site_url: str) -> Iterator[Page]:
     sources = sorted(index.catalog.sources, key=lambda source: (source.title, source.id))
+    first = metadata.list_descriptions(index)[paths.SOURCES]
     for pagination, chunk in _paginate(paths.SOURCES, sources, SOURCES_PER_PAGE):
         title = "Sources" if pagination.number == 1 else f"Sources, page {pagination.number}"
         values = {"sources": chunk, "pagination": pagination}
-        inputs = (pagination, *(Ref("sources", source.id) for source in chunk))
-        yield Page(pagination.paths[pagination.number - 1], "sources.md.j2", title, values, inputs)
+        inputs = (SCALE, pagination, first, *(Ref("sources", source.id) for source in chunk))
+        path = pagination.paths[pagination.number - 1]
+        description = first if pagination.number == 1 else _page_description(title, pagination)
+        lastmod = max((source.date for source in chunk if source.date), default=None)
+        meta = _meta(index, path, title, description, site_url, lastmod)
+        yield Page(path, "sources.md.j2", title, values, inputs, meta)
 
 
 def snippets(index: Index) -> dict[str, tuple[str, Mapping[str, Any]]]:
@@ -295,6 +336,14 @@ def snippets(index: Index) -> dict[str, tuple[str, Mapping[str, Any]]]:
         ),
         "field-reference": ("_field_reference.md.j2", {"models": field_reference()}),
         "publisher": ("_publisher.md.j2", {"publisher": index.catalog.publisher}),
+        "latest-checks": (
+            "_latest_checks.md.j2",
+            {
+                "latest": index.latest_checks[:LATEST_CHECKS],
+                "ratings": index.ratings,
+                "total": len(index.claims),
+            },
+        ),
     }
 
 

@@ -39,7 +39,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from generator import output, pages, search
+from generator import cards, metadata, output, pages, search
 from generator.load import CatalogError, load_project
 from generator.site import PageStore, Settings, Stored, read_seed_texts
 from generator.storage import ParseCache
@@ -83,6 +83,8 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         self.cached_html: dict[str, Any] = {}
         self.used_html: set[str] = set()
         self.watched: tuple[Path, ...] = ()
+        self.cards: dict[str, Path] = {}
+        self.newest_change = metadata.EPOCH
         self.state: dict[str, Any] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -129,9 +131,14 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         try:
             self.stored = memory.store.render(project, seeds, settings)
             output.sync_tree(self.cache / "files", self.stored.files)
+            self.cards = cards.build_cards(project.catalog, self.cache / "cards")
         except OSError as error:
             raise PluginError(f"factcheck: cannot write {self.cache}: {error.strerror}") from None
         self.watched = project.files
+        self.newest_change = max(
+            (metadata.claim_lastmod(claim).isoformat() for claim in project.catalog.claims),
+            default=metadata.EPOCH,
+        )
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.stored is not None
@@ -144,6 +151,8 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             generated = File.generated(config, path, abs_src_path=str(folder / path))
             generated.edit_uri = None
             files.append(generated)
+        for path, card in self.cards.items():
+            files.append(File.generated(config, path, abs_src_path=str(card)))
         for path in self.stored.files:
             files.append(
                 File.generated(config, path, abs_src_path=str(self.cache / "files" / path))
@@ -201,6 +210,9 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
+        # MkDocs stamps sitemap.xml.gz with the newest update_date, which defaults to the build
+        # date; the data's newest change keeps the build reproducible.
+        page.update_date = self.newest_change
         if page.file.generated_by:
             meta, body = pages.read_meta(markdown)
             # Material prints page.meta.title unescaped in <title> and in the header.

@@ -6,9 +6,11 @@ that the site's claims.json lists) must carry exactly one ClaimReview, and no pa
 more than one. Each ClaimReview needs Google's required
 properties (claimReviewed of at most 75 characters, reviewRating with alternateName, url) and
 the recommended ones (author with a name; itemReviewed, a Claim with datePublished and an
-appearance or firstAppearance). The Claim's author may be left out, as Google asks for claims
-with no known author, but an author given must have a name. Every URL must be absolute http(s),
-and the rating must lie on its own scale, with worstRating at least 1.
+appearance or firstAppearance). A firstAppearance must be the earliest known: not dated after
+any of the Claim's appearances, nor undated when one of them has a date. The Claim's author may
+be left out, as Google asks for claims with no known author, but an author given must have a
+name. Every URL must be absolute http(s), and the rating must lie on its own scale, with
+worstRating at least 1.
 """
 
 from __future__ import annotations
@@ -206,7 +208,37 @@ def _check_claim(claim: object) -> list[str]:
             "itemReviewed has neither appearance nor firstAppearance "
             "(recommended: where the claim was published)"
         )
+    problems.extend(_check_first_appearance(claim.get("firstAppearance"), claim.get("appearance")))
     return problems
+
+
+def _check_first_appearance(first: object, appearances: object) -> list[str]:
+    """firstAppearance must not be dated after, or be undated beside, a dated appearance."""
+    if not isinstance(first, dict) or not isinstance(appearances, list):
+        return []
+    first_date = _date_of(first)
+    for number, appearance in enumerate(appearances):
+        if not isinstance(appearance, dict):
+            continue
+        day = _date_of(appearance)
+        if day is None:
+            continue
+        where = f"appearance[{number}]"
+        if first_date is None:
+            return [f"itemReviewed.firstAppearance has no date, but {where} is dated {day}"]
+        if day < first_date:
+            return [
+                f"itemReviewed.firstAppearance is dated {first_date}, after {where} dated {day}"
+            ]
+    return []
+
+
+def _date_of(work: dict[str, Any]) -> str | None:
+    """A CreativeWork's datePublished as YYYY-MM-DD, or None if it has no valid one."""
+    value = work.get("datePublished")
+    if not _is_date(value):
+        return None
+    return datetime.fromisoformat(str(value)).date().isoformat()
 
 
 def _check_named(where: str, node: object, *, required: bool) -> list[str]:

@@ -1,4 +1,4 @@
-"""Structured data for claim pages: ClaimReview and MediaReview JSON-LD, OpenGraph and Twitter meta.
+"""Structured data for claim pages: ClaimReview and MediaReview JSON-LD.
 
 Every page of a claim carries exactly one ClaimReview. A claim about media (one with the
 `video-not-verified` qualifier, or one that appeared in a source of kind `video`) also carries a
@@ -12,16 +12,18 @@ claim. So the MediaReview names the media and links to the ClaimReview, and asse
 a reader of the markup learns which footage the check is about without being told that we
 judged its authenticity when we did not.
 
-The Jinja environment of MkDocs does not autoescape, so every value handed to the theme is
-escaped here: JSON for the script element, and attribute text for the meta tags.
+A Claim's `appearance` lists every source it appeared in, with the source's URL where
+claims.yaml has one; `firstAppearance` is the earliest of them (see `first_appearance`). The seed
+articles have no URL, and none is made up for them.
+
+The Jinja environment of MkDocs does not autoescape, so the JSON handed to the theme is escaped
+here for the script element. Descriptions and social tags live in generator/metadata.py.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
-
-from markupsafe import Markup
 
 from generator import escape, paths
 from generator.lookups import Index
@@ -79,7 +81,7 @@ class StructuredData:
         item["datePublished"] = claim.claimed.isoformat()
         sources = self._appearance_sources(claim)
         item["appearance"] = [creative_work(source) for source in sources]
-        item["firstAppearance"] = creative_work(_earliest(sources))
+        item["firstAppearance"] = creative_work(first_appearance(sources))
         return item
 
     def _appearance_sources(self, claim: Claim) -> list[Source]:
@@ -122,27 +124,9 @@ class StructuredData:
             return {"@context": SCHEMA_ORG, **review}
         return {"@context": SCHEMA_ORG, "@graph": [review, self.media_review(claim)]}
 
-    def social_meta(self, claim: Claim) -> list[tuple[str, str, Markup]]:
-        """OpenGraph and Twitter tags as (attribute, name, escaped content)."""
-        title = claim.short
-        description = f"{self.index.ratings[claim.rating].label}: {claim.summary}"
-        return [
-            ("property", "og:type", escape.attribute("article")),
-            ("property", "og:title", escape.attribute(title)),
-            ("property", "og:description", escape.attribute(description)),
-            ("property", "og:url", escape.url(self.claim_url(claim))),
-            ("property", "og:site_name", escape.attribute(self.index.catalog.publisher.name)),
-            ("name", "twitter:card", escape.attribute("summary")),
-            ("name", "twitter:title", escape.attribute(title)),
-            ("name", "twitter:description", escape.attribute(description)),
-        ]
-
     def page_meta(self, claim: Claim) -> dict[str, Any]:
         """What the theme override prints in the claim page's head, escaped for its context."""
-        return {
-            "factcheck_json_ld": escape.json_for_script(self.json_ld(claim)),
-            "factcheck_social": self.social_meta(claim),
-        }
+        return {"factcheck_json_ld": escape.json_for_script(self.json_ld(claim))}
 
 
 def publication_dates(claim: Claim) -> dict[str, str]:
@@ -216,6 +200,19 @@ def video_object(source: Source) -> JsonObject:
     return video
 
 
-def _earliest(sources: list[Source]) -> Source:
-    """The earliest-dated source; undated ones count as latest, ties keep the listed order."""
-    return min(sources, key=lambda source: source.date or date.max)
+def first_appearance(sources: list[Source]) -> Source:
+    """The earliest known appearance among `sources`, which are in the order editors listed them.
+
+    The earliest date wins. On the same date, a source with a URL comes before one without, so
+    that readers of the markup get a link where one exists; then the listed order decides. An
+    undated source cannot be shown to come first, so it is chosen only when none is dated, and
+    then the first one listed is.
+    """
+    return min(
+        sources,
+        key=lambda source: (
+            source.date is None,
+            source.date or date.min,
+            source.url is None,
+        ),
+    )

@@ -36,6 +36,14 @@ REVIEW: dict[str, Any] = {
     },
 }
 
+EARLY = {
+    "@type": "CreativeWork",
+    "url": "https://news.example.org/a",
+    "datePublished": "2024-10-18",
+}
+LATE = {"@type": "CreativeWork", "headline": "Later", "datePublished": "2024-10-20"}
+UNDATED = {"@type": "CreativeWork", "url": "https://news.example.org/b"}
+
 
 def write_page(root: Path, path: str, *blocks: str) -> None:
     scripts = "".join(f'<script type="application/ld+json">{block}</script>' for block in blocks)
@@ -119,6 +127,20 @@ def changed(change: Callable[[dict[str, Any]], None]) -> str:
             changed(lambda r: r["itemReviewed"].pop("appearance")),
             "ClaimReview: itemReviewed has neither appearance nor firstAppearance "
             "(recommended: where the claim was published)",
+        ),
+        (
+            changed(
+                lambda r: r["itemReviewed"].update(appearance=[LATE, EARLY], firstAppearance=LATE)
+            ),
+            "ClaimReview: itemReviewed.firstAppearance is dated 2024-10-20, "
+            "after appearance[1] dated 2024-10-18",
+        ),
+        (
+            changed(
+                lambda r: r["itemReviewed"].update(appearance=[EARLY], firstAppearance=UNDATED)
+            ),
+            "ClaimReview: itemReviewed.firstAppearance has no date, "
+            "but appearance[0] is dated 2024-10-18",
         ),
         (
             changed(lambda r: r["itemReviewed"].update(datePublished="18 October")),

@@ -14,15 +14,16 @@ import pytest
 import yaml
 
 from generator.load import load_catalog
-from generator.model import Catalog, Claim, Claimant
+from generator.model import Catalog, Claim, Claimant, Source
 from generator.sitecheck import check_claim_review
-from generator.structured import claimant_node
+from generator.structured import claimant_node, first_appearance
 from tests.conftest import GOLDEN, REPO, copy_project, mkdocs
 
 SITE_URL = "https://factcheck.example.org/"
 SCRIPT_CLOSE = "</script><script>alert(1)</script>"
 ATTRIBUTE_BREAK = '"><img src=x onerror=alert(1)>'
 HOSTILE = f"{SCRIPT_CLOSE} {ATTRIBUTE_BREAK}"
+BLOG = "https://blog.example.org/post"
 
 
 def json_ld(page: Path) -> list[Any]:
@@ -125,6 +126,28 @@ def hostile_catalog() -> dict[str, Any]:
             "url": "https://tv.example.org/clip?id=1&t=2",
         }
     )
+    data["sources"] += [
+        {
+            "id": "wire-first",
+            "title": "Wire: volunteers on their way",
+            "title_kind": "headline",
+            "publisher": "Springfield Wire",
+            "date": date(2024, 3, 1),
+            "kind": "wire-report",
+            "url": "https://wire.example.org/volunteers?id=7&lang=en",
+        },
+        {
+            "id": "blog-undated",
+            "title": "Undated post",
+            "title_kind": "description",
+            "kind": "other",
+            "url": BLOG,
+        },
+    ]
+    volunteers["appearances"] += [
+        {"source": "wire-first", "quote": "500 volunteers are on their way.", "accuracy": "wrong"},
+        {"source": "blog-undated", "quote": "500 volunteers came.", "accuracy": "wrong"},
+    ]
     mayor["qualifiers"] = ["video-not-verified"]
     mayor["evidence"].append({"source": "clip", "stance": "context", "note": "The clip."})
     return data
@@ -173,13 +196,19 @@ def test_hostile_text_round_trips_through_social_meta(hostile_site: Path) -> Non
         for element in html.iter("meta")
     }
     description = f"False: Wrong: {HOSTILE} & more"
+    card = "https://fixture.example.org/cards/volunteers-500.png"
+    assert meta["description"] == description
     assert meta["og:title"] == HOSTILE
     assert meta["og:description"] == description
     assert meta["og:type"] == "article"
     assert meta["og:url"] == "https://fixture.example.org/claims/volunteers-500/"
-    assert meta["twitter:card"] == "summary"
+    assert meta["og:image"] == card
+    assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "630")
+    assert meta["og:image:alt"] == f"Fact check card. Verdict: False. Claim: {HOSTILE}"
+    assert meta["twitter:card"] == "summary_large_image"
     assert meta["twitter:title"] == HOSTILE
     assert meta["twitter:description"] == description
+    assert meta["twitter:image"] == card
 
 
 def test_media_review_names_the_video_and_links_the_claim_review(hostile_site: Path) -> None:
@@ -222,6 +251,59 @@ def test_a_seed_article_appears_as_a_creative_work_without_url(hostile_site: Pat
     }
     assert review["itemReviewed"]["appearance"] == [article]
     assert review["itemReviewed"]["firstAppearance"] == article
+
+
+def test_appearances_carry_urls_and_the_first_is_the_earliest(hostile_site: Path) -> None:
+    review = nodes_of_type(json_ld(claim_page(hostile_site, "volunteers-500")), "ClaimReview")[0]
+    item = review["itemReviewed"]
+    wire = {
+        "@type": "CreativeWork",
+        "url": "https://wire.example.org/volunteers?id=7&lang=en",
+        "headline": "Wire: volunteers on their way",
+        "datePublished": "2024-03-01",
+        "publisher": {"@type": "Organization", "name": "Springfield Wire"},
+    }
+    assert [work.get("url") for work in item["appearance"]] == [
+        None,  # the seed article has no URL, and none is made up
+        "https://wire.example.org/volunteers?id=7&lang=en",
+        BLOG,
+    ]
+    assert item["firstAppearance"] == wire
+    assert item["firstAppearance"]["datePublished"] <= item["datePublished"]
+
+
+def source(source_id: str, day: date | None, url: str | None = None) -> Source:
+    return Source(
+        id=source_id, title=source_id, title_kind="description", kind="news-report", date=day, url=url
+    )
+
+
+def test_first_appearance_breaks_ties_by_url_then_listed_order_and_ranks_undated_last() -> None:
+    undated = source("undated", None, "https://example.org/undated")
+    plain = source("plain", date(2024, 3, 2))
+    linked = source("linked", date(2024, 3, 2), "https://example.org/linked")
+    later = source("later", date(2024, 3, 3), "https://example.org/later")
+    assert first_appearance([undated, later, plain, linked]) is linked
+    assert first_appearance([undated, later, plain]) is plain
+    second_plain = source("second-plain", date(2024, 3, 2))
+    assert first_appearance([second_plain, plain]) is second_plain
+    assert first_appearance([undated, source("undated-2", None)]) is undated
+
+
+def test_first_appearance_of_real_claims_is_the_earliest_known(
+    real_site: Path, catalog: Catalog
+) -> None:
+    sources = {item.id: item for item in catalog.sources}
+    for claim in catalog.claims:
+        item = nodes_of_type(json_ld(claim_page(real_site, claim.id)), "ClaimReview")[0]
+        item = item["itemReviewed"]
+        source_ids = dict.fromkeys(appearance.source for appearance in claim.appearances)
+        appeared_in = [sources[source_id] for source_id in source_ids]
+        assert [work.get("url") for work in item["appearance"]] == [s.url for s in appeared_in]
+        dates = [s.date.isoformat() for s in appeared_in if s.date is not None]
+        assert item["firstAppearance"].get("datePublished") == min(dates, default=None)
+        if any(day <= claim.claimed.isoformat() for day in dates):
+            assert item["firstAppearance"]["datePublished"] <= item["datePublished"], claim.id
 
 
 def test_an_unattributed_claim_has_no_author_and_still_passes_the_check() -> None:

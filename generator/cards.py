@@ -1,0 +1,259 @@
+"""Social cards: one 1200x630 PNG per claim, drawn at build time and cached on disk by content.
+
+A card shows the claim's short form, its verdict in the verdict's colour and the publication's
+name. The font is Noto Sans from the `fontpkg-noto-sans` package, so nothing is fetched at build
+or view time.
+
+Cards are cheap enough for an archive of 50,000 claims because they are palette images, drawn
+directly in palette indices: each region of the card (background, verdict badge, publication
+band) has a 16-step ramp from its own colour to its text colour, and anti-aliased text lands on
+the steps of its region's ramp. That gives smooth text in 48 colours without quantising, and
+PNG compresses it quickly.
+
+A card is stored under a hash of exactly what it shows, plus the renderer's version, so an
+unchanged claim costs a hash and a file check on the next build.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import json
+import os
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+import fontpkg
+from PIL import Image, ImageDraw, ImageFont
+
+from generator.model import Catalog, Claim
+
+RENDERER_VERSION = 1
+"""Raise this whenever the drawing code changes, so that cached cards are drawn again."""
+WIDTH, HEIGHT = 1200, 630
+FOLDER = "cards"
+"""Where cards are published, relative to the site's root."""
+
+# The light scheme's verdict colours in content/assets/factcheck.css (tests/test_cards.py checks
+# that they match). White text passes WCAG AA on each.
+VERDICT_COLOURS = {
+    "confirmed": "#1b5e20",
+    "partly-confirmed": "#33691e",
+    "unproven": "#5f4b00",
+    "misleading": "#a43c00",
+    "incorrect": "#b71c1c",
+}
+NEUTRAL_COLOUR = "#37474f"
+"""For a rating that the stylesheet does not colour."""
+BACKGROUND = "#ffffff"
+TEXT = "#1a1a1a"
+BAND = "#3f51b5"  # Material's indigo, the site's primary colour
+WHITE = "#ffffff"
+
+MARGIN = 80
+BADGE_TOP, BADGE_HEIGHT, BADGE_SIZE = 64, 76, 40
+CLAIM_TOP, CLAIM_BOTTOM = 190, 500
+CLAIM_SIZES = (64, 58, 52, 46, 40)
+BAND_TOP, BAND_SIZE = 530, 38
+RAMP_STEPS = 16
+_BACKGROUND_RAMP, _BADGE_RAMP, _BAND_RAMP = 0, RAMP_STEPS, 2 * RAMP_STEPS
+"""The first palette index of each region's ramp (see _palette)."""
+ELLIPSIS = "\u2026"
+
+
+@dataclass(frozen=True)
+class Card:
+    """What one card shows: all of it, and nothing else, goes into its cache key."""
+
+    text: str
+    verdict_label: str
+    colour: str
+    """The badge's colour as #rrggbb."""
+    publication: str
+
+    def key(self) -> str:
+        """A hash of the card's content and of everything that draws it."""
+        fields = [self.text, self.verdict_label, self.colour, self.publication]
+        encoded = json.dumps([_renderer(), fields], ensure_ascii=False).encode("utf-8")
+        return hashlib.sha256(encoded).hexdigest()
+
+
+def card_path(claim_id: str) -> str:
+    """Where a claim's card is published, relative to the site's root."""
+    return f"{FOLDER}/{claim_id}.png"
+
+
+def claim_card(catalog: Catalog, claim: Claim) -> Card:
+    """The card of one claim of `catalog`."""
+    rating = next(item for item in catalog.ratings if item.id == claim.rating)
+    colour = VERDICT_COLOURS.get(rating.id, NEUTRAL_COLOUR)
+    return Card(claim.short, rating.label, colour, catalog.publisher.name)
+
+
+def card_png(text: str, verdict_label: str, colour: str, publication: str) -> bytes:
+    """A card as PNG bytes: the claim, its verdict badge in `colour`, and the publication."""
+    # Pixel values are palette indices. Each region is filled with the first index of its
+    # ramp, and text is drawn with the last: anti-aliasing blends between the two, which lands
+    # on the ramp's steps between the region's colour and its text colour.
+    card = Image.new("L", (WIDTH, HEIGHT), _BACKGROUND_RAMP)
+    draw = ImageDraw.Draw(card)
+
+    badge_font = _font(BADGE_SIZE, "Bold")
+    label = _clip(verdict_label, badge_font, WIDTH - 2 * MARGIN - BADGE_HEIGHT)
+    badge_width = round(badge_font.getlength(label)) + BADGE_HEIGHT
+    badge = (MARGIN, BADGE_TOP, MARGIN + badge_width, BADGE_TOP + BADGE_HEIGHT)
+    draw.rounded_rectangle(badge, radius=BADGE_HEIGHT // 2, fill=_BADGE_RAMP)
+    middle = BADGE_TOP + BADGE_HEIGHT // 2
+    start = (MARGIN + BADGE_HEIGHT // 2, middle)
+    draw.text(start, label, font=badge_font, fill=_BADGE_RAMP + RAMP_STEPS - 1, anchor="lm")
+
+    size, lines = _fit_claim(text)
+    claim_font = _font(size, "SemiBold")
+    step = round(size * 1.25)
+    ink = _BACKGROUND_RAMP + RAMP_STEPS - 1
+    for number, line in enumerate(lines):
+        draw.text((MARGIN, CLAIM_TOP + number * step), line, font=claim_font, fill=ink)
+
+    draw.rectangle((0, BAND_TOP, WIDTH, HEIGHT), fill=_BAND_RAMP)
+    band_font = _font(BAND_SIZE, "SemiBold")
+    name = _clip(publication, band_font, WIDTH - 2 * MARGIN)
+    band_middle = (BAND_TOP + HEIGHT) // 2
+    ink = _BAND_RAMP + RAMP_STEPS - 1
+    draw.text((MARGIN, band_middle), name, font=band_font, fill=ink, anchor="lm")
+
+    card.putpalette(_palette(colour))
+    buffer = io.BytesIO()
+    card.save(buffer, "PNG", compress_level=3)
+    return buffer.getvalue()
+
+
+class CardCache:
+    """Cards on disk under a folder, by content hash; each is drawn only when first needed."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[Path] = set()
+
+    def get(self, card: Card) -> Path:
+        """The cached PNG of `card`, drawn and stored first if it is not there yet."""
+        path = self.folder / f"{card.key()}.png"
+        if not path.is_file():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            data = card_png(card.text, card.verdict_label, card.colour, card.publication)
+            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
+        self.used.add(path)
+        return path
+
+    def prune(self) -> int:
+        """Delete cached cards that this cache did not hand out; return how many."""
+        if not self.folder.is_dir():
+            return 0
+        stale = [path for path in self.folder.glob("*.png") if path not in self.used]
+        for path in stale:
+            path.unlink(missing_ok=True)
+        return len(stale)
+
+
+def build_cards(catalog: Catalog, folder: Path) -> dict[str, Path]:
+    """The card of every claim, by its path in the site; cards no claim uses leave the cache."""
+    cache = CardCache(folder)
+    cards = {card_path(claim.id): cache.get(claim_card(catalog, claim)) for claim in catalog.claims}
+    cache.prune()
+    return cards
+
+
+def _fit_claim(text: str) -> tuple[int, list[str]]:
+    """The largest size at which the claim fits its area, and its lines at that size."""
+    width = WIDTH - 2 * MARGIN
+    for size in CLAIM_SIZES:
+        lines = _wrap(text, _font(size, "SemiBold"), width)
+        if len(lines) * round(size * 1.25) <= CLAIM_BOTTOM - CLAIM_TOP:
+            return size, lines
+    size = CLAIM_SIZES[-1]
+    most = (CLAIM_BOTTOM - CLAIM_TOP) // round(size * 1.25)
+    font = _font(size, "SemiBold")
+    lines = _wrap(text, font, width)
+    return size, [*lines[: most - 1], _clip(" ".join(lines[most - 1 :]) + ELLIPSIS, font, width)]
+
+
+def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Words in lines no wider than `width`; a word wider than a line is split where it must."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if font.getlength(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = word
+        while font.getlength(line) > width:
+            cut = _longest_fit(line, font, width)
+            lines.append(line[:cut])
+            line = line[cut:]
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _longest_fit(text: str, font: ImageFont.FreeTypeFont, width: int, end: str = "") -> int:
+    """How many leading characters of `text`, followed by `end`, fit in `width` (at least 1)."""
+    low, high = 1, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if font.getlength(text[:middle] + end) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _clip(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
+    """One line of `text`, cut at a word boundary with an ellipsis if it is too wide."""
+    text = " ".join(text.split())
+    if font.getlength(text) <= width:
+        return text
+    words = text.split(" ")
+    while len(words) > 1:
+        words.pop()
+        shorter = " ".join(words).rstrip(",;:.") + ELLIPSIS
+        if font.getlength(shorter) <= width:
+            return shorter
+    return text[: _longest_fit(text, font, width, ELLIPSIS)] + ELLIPSIS
+
+
+@functools.cache
+def _renderer() -> list[object]:
+    """What draws a card besides its content: this module's version, Pillow's and the font's."""
+    return [RENDERER_VERSION, version("pillow"), version("fontpkg-noto-sans")]
+
+
+@functools.cache
+def _font(size: int, weight: str) -> ImageFont.FreeTypeFont:
+    font = ImageFont.truetype(str(fontpkg.path("Noto Sans")), size)
+    font.set_variation_by_name(weight)
+    return font
+
+
+@functools.cache
+def _palette(colour: str) -> list[int]:
+    """Three ramps: text on the background, white on the badge, white on the band."""
+    palette: list[int] = []
+    for base, ink in ((BACKGROUND, TEXT), (colour, WHITE), (BAND, WHITE)):
+        start, end = _rgb(base), _rgb(ink)
+        for step in range(RAMP_STEPS):
+            share = step / (RAMP_STEPS - 1)
+            palette.extend(round(a + (b - a) * share) for a, b in zip(start, end, strict=True))
+    return palette
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    if len(colour) != 7 or not colour.startswith("#"):
+        raise ValueError(f"not a #rrggbb colour: {colour!r}")
+    value = int(colour[1:], 16)
+    return value >> 16, (value >> 8) & 0xFF, value & 0xFF

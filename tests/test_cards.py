@@ -1,0 +1,131 @@
+"""Social cards: what they show, their colours, and the cache that draws each card once."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from generator import cards
+from generator.load import load_catalog
+from tests.conftest import GOLDEN, REPO
+
+PUBLICATION = "Open Fact Check Desk"
+LONG = "Supercalifragilisticexpialidocious" * 3
+MIDDLE = cards.BADGE_TOP + cards.BADGE_HEIGHT // 2
+BADGE_EDGE = (cards.MARGIN + 10, MIDDLE - 4, cards.MARGIN + 30, MIDDLE + 4)
+"""Inside the badge, left of its label."""
+
+
+def open_card(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+def colours(image: Image.Image, box: tuple[int, int, int, int]) -> set[tuple[int, int, int]]:
+    """The RGB colours used inside `box` of a card."""
+    region = image.convert("RGB").crop(box)
+    return {colour for _, colour in region.getcolors(maxcolors=1 << 16) or []}
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def test_a_card_is_a_1200_by_630_palette_png() -> None:
+    data = cards.card_png("A short claim", "Confirmed", "#1b5e20", PUBLICATION)
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    image = open_card(data)
+    assert image.size == (1200, 630)
+    assert image.mode == "P"
+
+
+def test_the_badge_has_the_verdict_colour_and_the_band_the_site_colour() -> None:
+    image = open_card(cards.card_png("A claim", "Incorrect", "#b71c1c", PUBLICATION))
+    assert colours(image, BADGE_EDGE) == {rgb("#b71c1c")}
+    # The badge's label is white text on the verdict colour.
+    label = (cards.MARGIN, cards.BADGE_TOP, 1200 - cards.MARGIN, cards.BADGE_TOP + 76)
+    assert rgb("#ffffff") in colours(image, label)
+    band_edge = (0, cards.BAND_TOP, cards.MARGIN - 10, 630)
+    assert colours(image, band_edge) == {rgb(cards.BAND)}
+
+
+def test_each_verdict_colour_matches_the_stylesheet() -> None:
+    css = (REPO / "content" / "assets" / "factcheck.css").read_text("utf-8")
+    light = css[css.index(":root {") : css.index("}", css.index(":root {"))]
+    declared = dict(re.findall(r"--fc-([a-z-]+)-bg:\s*(#[0-9a-f]{6});", light))
+    for rating, colour in cards.VERDICT_COLOURS.items():
+        assert declared[rating] == colour, rating
+
+
+def test_long_text_stays_inside_the_margins() -> None:
+    image = open_card(cards.card_png(LONG[:75], LONG, "#5f4b00", LONG))
+    right_margin = (1200 - cards.MARGIN + 4, 0, 1200, cards.BAND_TOP)
+    assert colours(image, right_margin) == {rgb(cards.BACKGROUND)}
+    band_margin = (1200 - cards.MARGIN + 4, cards.BAND_TOP, 1200, 630)
+    assert colours(image, band_margin) == {rgb(cards.BAND)}
+    below_claim = (0, cards.CLAIM_BOTTOM + 4, 1200, cards.BAND_TOP)
+    assert colours(image, below_claim) == {rgb(cards.BACKGROUND)}
+
+
+def test_the_same_card_gives_the_same_bytes_and_any_change_shows() -> None:
+    same = cards.card_png("A claim", "Unproven", "#5f4b00", PUBLICATION)
+    assert same == cards.card_png("A claim", "Unproven", "#5f4b00", PUBLICATION)
+    for changed in (
+        ("A claim!", "Unproven", "#5f4b00", PUBLICATION),
+        ("A claim", "Unproven?", "#5f4b00", PUBLICATION),
+        ("A claim", "Unproven", "#b71c1c", PUBLICATION),
+        ("A claim", "Unproven", "#5f4b00", "Another Desk"),
+    ):
+        assert cards.card_png(*changed) != same, changed
+
+
+def test_the_cache_draws_a_card_once_and_again_only_when_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[str] = []
+    draw = cards.card_png
+
+    def counting(text: str, label: str, colour: str, publication: str) -> bytes:
+        drawn.append(text)
+        return draw(text, label, colour, publication)
+
+    monkeypatch.setattr(cards, "card_png", counting)
+    card = cards.Card("A claim", "Confirmed", "#1b5e20", PUBLICATION)
+    first = cards.CardCache(tmp_path).get(card)
+    again = cards.CardCache(tmp_path).get(card)
+    assert first == again
+    assert drawn == ["A claim"]
+    edited = cards.Card("An edited claim", "Confirmed", "#1b5e20", PUBLICATION)
+    cards.CardCache(tmp_path).get(edited)
+    assert drawn == ["A claim", "An edited claim"]
+    monkeypatch.setattr(cards, "RENDERER_VERSION", cards.RENDERER_VERSION + 1)
+    cards._renderer.cache_clear()
+    try:
+        cards.CardCache(tmp_path).get(card)
+    finally:
+        cards._renderer.cache_clear()
+    assert drawn == ["A claim", "An edited claim", "A claim"]
+
+
+def test_building_cards_keeps_only_the_cards_in_use(tmp_path: Path) -> None:
+    catalog = load_catalog(GOLDEN / "claims.yaml")
+    stale = cards.CardCache(tmp_path).get(cards.Card("Gone", "Confirmed", "#1b5e20", "X"))
+    built = cards.build_cards(catalog, tmp_path)
+    assert sorted(built) == sorted(f"cards/{claim.id}.png" for claim in catalog.claims)
+    assert not stale.exists()
+    assert sorted(tmp_path.glob("*.png")) == sorted(built.values())
+    volunteers = open_card(built["cards/volunteers-500.png"].read_bytes())
+    # "False", a rating the stylesheet does not colour, gets the neutral colour.
+    assert colours(volunteers, BADGE_EDGE) == {rgb(cards.NEUTRAL_COLOUR)}
+
+
+def test_the_built_site_publishes_each_claims_card(fixture_site: Path) -> None:
+    catalog = load_catalog(GOLDEN / "claims.yaml")
+    for claim in catalog.claims:
+        image = Image.open(fixture_site / "cards" / f"{claim.id}.png")
+        assert image.size == (1200, 630), claim.id

@@ -1,0 +1,37 @@
+"""The home page leads with the latest fact checks, then the verdict chart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lxml.html
+
+from generator.load import load_catalog
+from tests.conftest import REPO
+
+
+def test_the_home_page_leads_with_the_latest_fact_checks(real_site: Path) -> None:
+    catalog = load_catalog(REPO / "claims.yaml")
+    ratings = {rating.id: rating for rating in catalog.ratings}
+    html = lxml.html.fromstring((real_site / "index.html").read_bytes())
+    article = html.xpath("//article")[0]
+    headings = [heading.text_content().strip() for heading in article.iter("h2")]
+    assert headings[:2] == ["Latest fact checks", "Verdicts so far"]
+    items = article.xpath('.//ul[@class="fc-latest"]/li')
+    newest_first = sorted(
+        catalog.claims,
+        key=lambda claim: (claim.history[0].date, claim.claimed, claim.id),
+        reverse=True,
+    )
+    assert len(items) == min(10, len(catalog.claims))
+    for item, claim in zip(items, newest_first, strict=False):
+        (badge,) = item.xpath('.//a[contains(@class, "fc-verdict")]')
+        assert badge.text_content() == ratings[claim.rating].label
+        (link,) = item.xpath('.//a[@class="fc-latest__claim"]')
+        assert link.text_content() == claim.short
+        assert link.get("href") == f"claims/{claim.id}/"
+        assert item.xpath(".//time/@datetime") == [claim.history[0].date.isoformat()]
+    # The verdict chart comes after the list.
+    order = list(article.iter())
+    (chart,) = article.xpath('.//*[@class="fc-counts"]')
+    assert order.index(chart) > order.index(items[-1])
