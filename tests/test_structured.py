@@ -274,7 +274,12 @@ def test_appearances_carry_urls_and_the_first_is_the_earliest(hostile_site: Path
 
 def source(source_id: str, day: date | None, url: str | None = None) -> Source:
     return Source(
-        id=source_id, title=source_id, title_kind="description", kind="news-report", date=day, url=url
+        id=source_id,
+        title=source_id,
+        title_kind="description",
+        kind="news-report",
+        date=day,
+        url=url,
     )
 
 
