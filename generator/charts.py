@@ -11,16 +11,21 @@ from markupsafe import Markup, escape
 
 from generator.model import Claim, HistoryEntry, Rating
 
+# Charts are drawn at the width a 360 px phone gives them (about 328 px) and shown at their own
+# size, never scaled up: with 14 px text in the stylesheet, labels stay at 12 px or more.
 BAR_HEIGHT = 22
-LABEL_WIDTH = 190
-CHART_WIDTH = 560
+LABEL_WIDTH = 136
+CHART_WIDTH = 340
+# Room for a date label ("10 Oct 2024") on the timeline's axis.
+DATE_LABEL_WIDTH = 82
 
 
 def _frame(name: str, width: int, height: int, title: str, description: str, body: str) -> Markup:
     """An <svg> announced by its title and description; `name` keeps its ids unique on a page."""
     number = escape(name)
     return Markup(
-        f'<svg class="fc-chart" role="img" viewBox="0 0 {width} {height}" '
+        f'<svg class="fc-chart" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" '
         f'aria-labelledby="fc-chart-{number}-title fc-chart-{number}-desc" '
         f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="fc-chart-{number}-title">{escape(title)}</title>'
@@ -81,11 +86,17 @@ def month_columns(name: str, months: Sequence[tuple[str, int]], title: str) -> M
                 f'<text x="{x + step / 2}" y="{height - 28 - bar}" text-anchor="middle" '
                 f'class="fc-chart__value">{count}</text>'
             )
-        if column == 0 or column == len(months) - 1 or len(months) <= 8:
-            columns.append(
-                f'<text x="{x + step / 2}" y="{height - 6}" text-anchor="middle" '
-                f'class="fc-chart__label">{escape(label)}</text>'
-            )
+        # Every month is named while the names fit; otherwise the first and the last only.
+        if len(months) <= 4:
+            anchor, label_x = "middle", x + step / 2
+        elif column in (0, len(months) - 1):
+            anchor, label_x = ("start", x) if column == 0 else ("end", x + step)
+        else:
+            continue
+        columns.append(
+            f'<text x="{label_x}" y="{height - 6}" text-anchor="{anchor}" '
+            f'class="fc-chart__label">{escape(label)}</text>'
+        )
     description = "; ".join(f"{label}: {count}" for label, count in months if count)
     return _frame(name, max(width, 120), height, title, description, "".join(columns))
 
@@ -123,13 +134,22 @@ def verdict_timeline(history: Sequence[HistoryEntry], ratings: dict[str, Rating]
             f'class="fc-bar fc-verdict--{escape(entry.rating)}"/>'
         )
     axis_y = top + len(scale) * row_height
-    for entry in (history[0], history[-1]):
-        parts.append(
-            f'<text x="{x_of(entry):.1f}" y="{axis_y}" text-anchor="middle" '
-            f'class="fc-chart__label">{entry.date:%d %b %Y}</text>'
-        )
+    first_x, last_x = x_of(history[0]), x_of(history[-1])
+    # The first date starts at its point and the last ends at its point; dates too close to
+    # share a line put the last one on a line of its own.
+    last_y = axis_y if last_x - first_x >= 2 * DATE_LABEL_WIDTH else axis_y + 18
+    parts.append(
+        f'<text x="{first_x:.1f}" y="{axis_y}" text-anchor="start" '
+        f'class="fc-chart__label">{_short_date(history[0].date)}</text>'
+        f'<text x="{last_x:.1f}" y="{last_y}" text-anchor="end" '
+        f'class="fc-chart__label">{_short_date(history[-1].date)}</text>'
+    )
     description = "; ".join(
         f"{entry.date:%d %B %Y}: {ratings[entry.rating].label}" for entry in history
     )
     body = "".join(parts)
-    return _frame("timeline", CHART_WIDTH, axis_y + 8, "Verdict over time", description, body)
+    return _frame("timeline", CHART_WIDTH, last_y + 8, "Verdict over time", description, body)
+
+
+def _short_date(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"

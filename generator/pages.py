@@ -285,6 +285,7 @@ def make_environment() -> jinja2.Environment:
         attr=escape.attribute,
         markdown=escape.analysis_html,
         long_date=long_date,
+        short_date=short_date,
     )
     return environment
 
@@ -306,6 +307,11 @@ def _slug(value: str) -> Markup:
 def long_date(value: date) -> str:
     """18 October 2024."""
     return f"{value.day} {value:%B %Y}"
+
+
+def short_date(value: date) -> str:
+    """18 Oct 2024: for table cells, where the date stays on one line."""
+    return f"{value.day} {value:%b %Y}"
 
 
 def _linker(from_path: str, *, markdown: bool) -> Callable[[str], Markup]:
