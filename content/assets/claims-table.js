@@ -1,18 +1,18 @@
 // Sorting and filtering for the claims table. Without JavaScript the table shows every row;
-// with it, the filter form appears and its state is kept in the URL so it can be shared.
+// with it, the filters appear and its state is kept in the URL so it can be shared.
 (function () {
   "use strict";
 
   function enhance(table) {
-    var form = document.querySelector("form.fc-filters");
+    var filters = document.querySelector(".fc-filters");
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-    var status = form ? form.querySelector(".fc-filters__count") : null;
+    var status = filters ? filters.querySelector(".fc-filters__count") : null;
+    var fields = filters ? Array.prototype.slice.call(filters.querySelectorAll("select")) : [];
 
     function selected() {
       var wanted = {};
-      if (!form) return wanted;
-      Array.prototype.forEach.call(form.elements, function (field) {
-        if (field.tagName === "SELECT" && field.value) wanted[field.name] = field.value;
+      fields.forEach(function (field) {
+        if (field.value) wanted[field.name] = field.value;
       });
       return wanted;
     }
@@ -37,8 +37,7 @@
       }
       if (updateUrl) {
         var params = new URLSearchParams(window.location.search);
-        Array.prototype.forEach.call(form.elements, function (field) {
-          if (field.tagName !== "SELECT") return;
+        fields.forEach(function (field) {
           if (field.value) params.set(field.name, field.value);
           else params.delete(field.name);
         });
@@ -47,17 +46,17 @@
       }
     }
 
-    if (form) {
+    if (filters) {
       var params = new URLSearchParams(window.location.search);
-      Array.prototype.forEach.call(form.elements, function (field) {
-        if (field.tagName === "SELECT" && params.has(field.name)) field.value = params.get(field.name);
+      fields.forEach(function (field) {
+        if (params.has(field.name)) field.value = params.get(field.name);
       });
-      form.hidden = false;
-      form.addEventListener("change", function () { apply(true); });
-      form.addEventListener("reset", function () {
-        window.setTimeout(function () { apply(true); }, 0);
+      filters.hidden = false;
+      filters.addEventListener("change", function () { apply(true); });
+      filters.querySelector(".fc-filters__clear").addEventListener("click", function () {
+        fields.forEach(function (field) { field.value = ""; });
+        apply(true);
       });
-      form.addEventListener("submit", function (event) { event.preventDefault(); });
       apply(false);
     }
 

@@ -168,17 +168,16 @@
     form.addEventListener("reset", function () {
       window.setTimeout(function () { search.run(""); input.focus(); }, 0);
     });
-    form.addEventListener("submit", function (event) {
-      var first = search.links()[0];
-      if (first) {
-        event.preventDefault();
-        window.location.href = first.href;
-      }
-    });
+    // Enter in the box opens the first result; the arrow button (the form's submission) shows
+    // every result on the Search page.
     container.addEventListener("keydown", function (event) {
+      var first = search.links()[0];
       if (event.key === "Escape") {
         event.preventDefault();
         close();
+      } else if (event.key === "Enter" && event.target === input && first) {
+        event.preventDefault();
+        window.location.href = first.href;
       } else {
         search.handleArrows(event);
       }
@@ -211,7 +210,10 @@
       search.run(input.value);
     }
 
-    input.addEventListener("input", update);
+    input.addEventListener("input", function () {
+      search.list.classList.remove("fc-results--pending");
+      update();
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       update();
