@@ -12,9 +12,11 @@ from markupsafe import Markup, escape
 from generator.model import Claim, HistoryEntry, Rating
 
 # Charts are drawn at the width a 360 px phone gives them (about 328 px) and shown at their own
-# size, never scaled up: with 14 px text in the stylesheet, labels stay at 12 px or more.
-BAR_HEIGHT = 22
-LABEL_WIDTH = 136
+# size, never scaled up: with 14 px text in the stylesheet, labels stay at 12 px or more. Labels
+# sit above their bar or line, so a long verdict label never runs out of the chart.
+BAR_HEIGHT = 20
+LABEL_HEIGHT = 20
+ROW_GAP = 10
 CHART_WIDTH = 340
 # Room for a date label ("10 Oct 2024") on the timeline's axis.
 DATE_LABEL_WIDTH = 82
@@ -34,23 +36,23 @@ def _frame(name: str, width: int, height: int, title: str, description: str, bod
 
 
 def verdict_bars(name: str, counts: Sequence[tuple[Rating, int]], title: str) -> Markup:
-    """Horizontal bars, one per verdict, best verdict first."""
+    """Horizontal bars, one per verdict, best verdict first, each under its label."""
     largest = max((count for _, count in counts), default=0) or 1
-    span = CHART_WIDTH - LABEL_WIDTH - 40
+    span = CHART_WIDTH - 40
+    row_height = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
     rows = []
     for row, (rating, count) in enumerate(counts):
-        y = row * (BAR_HEIGHT + 8)
-        width = round(span * count / largest)
+        y = row * row_height
+        width = max(round(span * count / largest), 1)
         rows.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end" class="fc-chart__label">'
-            f"{escape(rating.label)}</text>"
-            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{max(width, 1)}" height="{BAR_HEIGHT}" '
+            f'<text x="0" y="{y + 14}" class="fc-chart__label">{escape(rating.label)}</text>'
+            f'<rect x="0" y="{y + LABEL_HEIGHT}" width="{width}" height="{BAR_HEIGHT}" '
             f'class="fc-bar fc-verdict--{escape(rating.id)}" rx="3"/>'
-            f'<text x="{LABEL_WIDTH + max(width, 1) + 6}" y="{y + 16}" class="fc-chart__value">'
+            f'<text x="{width + 6}" y="{y + LABEL_HEIGHT + 15}" class="fc-chart__value">'
             f"{count}</text>"
         )
     description = "; ".join(f"{rating.label}: {count}" for rating, count in counts)
-    height = len(counts) * (BAR_HEIGHT + 8)
+    height = len(counts) * row_height - ROW_GAP
     return _frame(name, CHART_WIDTH, height, title, description, "".join(rows))
 
 
@@ -105,22 +107,26 @@ def verdict_timeline(history: Sequence[HistoryEntry], ratings: dict[str, Rating]
     """The verdict at each date: a step line over the scale, best verdict at the top."""
     scale = sorted(ratings.values(), key=lambda rating: -rating.value)
     row_of = {rating.id: row for row, rating in enumerate(scale)}
-    left, top, row_height = LABEL_WIDTH, 12, 26
-    plot_width = CHART_WIDTH - left - 30
+    top, row_height, margin = LABEL_HEIGHT + 2, LABEL_HEIGHT + 16, 10
+    plot_width = CHART_WIDTH - 2 * margin
     first, last = history[0].date.toordinal(), history[-1].date.toordinal()
     spread = max(last - first, 1)
 
     def x_of(entry: HistoryEntry) -> float:
-        return left + 10 + plot_width * (entry.date.toordinal() - first) / spread
+        return margin + plot_width * (entry.date.toordinal() - first) / spread
 
     def y_of(entry: HistoryEntry) -> int:
         return top + row_of[entry.rating] * row_height
 
     parts = [
-        f'<text x="{left - 8}" y="{top + row * row_height + 5}" text-anchor="end" '
-        f'class="fc-chart__label">{escape(rating.label)}</text>'
-        f'<line x1="{left}" x2="{CHART_WIDTH - 10}" y1="{top + row * row_height}" '
+        f'<line x1="0" x2="{CHART_WIDTH}" y1="{top + row * row_height}" '
         f'y2="{top + row * row_height}" class="fc-chart__grid"/>'
+        for row in range(len(scale))
+    ]
+    # Labels come last, with a halo, so that a step of the line never hides one.
+    labels = [
+        f'<text x="0" y="{top + row * row_height - 10}" class="fc-chart__label fc-chart__halo">'
+        f"{escape(rating.label)}</text>"
         for row, rating in enumerate(scale)
     ]
     points = []
@@ -133,7 +139,8 @@ def verdict_timeline(history: Sequence[HistoryEntry], ratings: dict[str, Rating]
             f'<circle cx="{x_of(entry):.1f}" cy="{y_of(entry)}" r="6" '
             f'class="fc-bar fc-verdict--{escape(entry.rating)}"/>'
         )
-    axis_y = top + len(scale) * row_height
+    parts += labels
+    axis_y = top + (len(scale) - 1) * row_height + 26
     first_x, last_x = x_of(history[0]), x_of(history[-1])
     # The first date starts at its point and the last ends at its point; dates too close to
     # share a line put the last one on a line of its own.

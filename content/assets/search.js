@@ -52,7 +52,6 @@
       badge.className = "fc-badge fc-verdict fc-verdict--" + data.meta.verdict_id;
       badge.textContent = data.meta.verdict;
       title.appendChild(badge);
-      title.appendChild(document.createTextNode(" "));
     }
     title.appendChild(document.createTextNode(data.meta.title || data.url));
     var excerpt = document.createElement("p");
