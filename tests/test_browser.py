@@ -277,9 +277,12 @@ CHART_TEXT_SIZES = """() => Array.from(document.querySelectorAll("svg.fc-chart t
   .map(text => parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a)"""
 
 
-@pytest.mark.parametrize("path", ["", "sources/seed-s0/", "claims/nis-nk-sending-troops/"])
+@pytest.mark.parametrize(
+    "path", ["", "claims/", "sources/seed-s0/", "claims/nis-nk-sending-troops/"]
+)
 def test_chart_text_is_at_least_12px_on_a_360px_phone(visit: Any, path: str) -> None:
     page = visit(viewport=PHONE).open(path)
+    page.evaluate("document.querySelectorAll('details').forEach(details => details.open = true)")
     sizes = page.evaluate(CHART_TEXT_SIZES)
     assert sizes, "the page shows a chart"
     assert min(sizes) >= 12
@@ -290,6 +293,9 @@ def test_each_number_is_shown_once_beside_its_chart(visit: Any) -> None:
     scorecard = page.locator("h2", has_text="Scorecard")
     assert scorecard.is_visible()
     assert page.locator("article table").count() == 0
+    table = visit().open("claims/")
+    table.locator("summary", has_text="Claims over time").click()
+    assert table.locator("details table").count() == 0
     home = visit().open("")
     chart = home.locator("svg.fc-chart").first
     assert chart.is_visible()
