@@ -159,6 +159,13 @@ def test_header_search_closes_with_escape_and_enter_opens_the_first_result(visit
     page.wait_for_url("**/claims/**")
 
 
+def test_search_without_its_index_says_so(visit: Any) -> None:
+    reader = visit()
+    reader.page.route("**/pagefind/**", lambda route: route.abort())
+    page = reader.open("search/?q=Peskov")
+    expect(page.locator("#fc-search-status")).to_contain_text("unavailable")
+
+
 def test_claims_rank_above_the_sources_that_quote_them(visit: Any) -> None:
     page = visit().open("search/?q=Peskov")
     results = page.locator("#fc-search-results .fc-result__link")

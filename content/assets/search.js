@@ -99,6 +99,9 @@
           count === 0 ? "No results for \u201c" + self.query + "\u201d"
             : count + (count === 1 ? " result" : " results") + " for \u201c" + self.query + "\u201d";
         return self.showMore();
+      })
+      .catch(function () {
+        self.status.textContent = "Search is unavailable: its index could not be loaded.";
       });
   };
 
