@@ -136,6 +136,9 @@ def test_header_search_by_keyboard_leads_to_the_claim(
     first.wait_for(timeout=10_000)
     assert first.locator(".fc-verdict").inner_text() == "Incorrect"
     assert box.input_value() == "Peskov", "the key that opened the search is not typed"
+    every = page.locator("header .fc-search-all")
+    assert every.is_visible(), "more than ten results: a link leads to all of them"
+    assert (every.get_attribute("href") or "").endswith("search/?q=Peskov")
     page.keyboard.press("ArrowDown")
     expect(first).to_be_focused()
     page.keyboard.press("Enter")
@@ -329,15 +332,25 @@ def test_table_of_contents_works_on_a_phone_and_a_desktop(visit: Any, path: str)
     assert desktop.locator("input#__toc").count() == 1, "the contents title has its toggle"
 
 
-def test_filters_take_their_place_before_the_first_paint(visit: Any) -> None:
-    reader = visit(viewport=PHONE)
-    reader.context.add_init_script(
-        "new PerformanceObserver(list => { window.shifts = (window.shifts || 0) + "
-        "list.getEntries().reduce((sum, entry) => sum + entry.value, 0) })"
-        ".observe({type: 'layout-shift', buffered: true});"
-    )
-    page = reader.open("claims/")
-    assert page.locator(".fc-filters").is_visible()
+SUM_LAYOUT_SHIFTS = (
+    "new PerformanceObserver(list => { window.shifts = (window.shifts || 0) + "
+    "list.getEntries().reduce((sum, entry) => sum + entry.value, 0) })"
+    ".observe({type: 'layout-shift', buffered: true});"
+)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize(
+    "path", [*PAGES.values(), "verdicts/", "claimants/", "sources/", "scale/", "methodology/"]
+)
+def test_no_page_type_shifts_its_layout_while_loading(
+    visit: Any, path: str, viewport: dict[str, int]
+) -> None:
+    reader = visit(viewport=viewport)
+    reader.context.add_init_script(SUM_LAYOUT_SHIFTS)
+    page = reader.open(path)
+    if path == "claims/":
+        assert page.locator(".fc-filters").is_visible()
     page.wait_for_timeout(300)
     assert page.evaluate("window.shifts || 0") <= 0.02
 

@@ -75,6 +75,7 @@
     this.shown = 0;
     this.query = "";
     this.more = null;
+    this.all = null;
   }
 
   Search.prototype.run = function (query) {
@@ -85,6 +86,7 @@
       self.list.textContent = "";
       self.status.textContent = self.idle;
       if (self.more) self.more.hidden = true;
+      if (self.all) self.all.hidden = true;
       return Promise.resolve();
     }
     return loadPagefind()
@@ -112,6 +114,10 @@
     return Promise.all(batch.map(function (result) { return result.data(); })).then(function (pages) {
       pages.forEach(function (data) { self.list.appendChild(renderResult(data)); });
       if (self.more) self.more.hidden = self.shown >= self.results.length;
+      if (self.all) {
+        self.all.hidden = self.shown >= self.results.length;
+        self.all.search = "?" + new URLSearchParams({ q: self.query }).toString();
+      }
     });
   };
 
@@ -147,6 +153,7 @@
       container.querySelector("[data-fc-search-results]")
     );
     var input = search.input;
+    search.all = container.querySelector("[data-fc-search-all]");
 
     function open() {
       toggle.checked = true;
