@@ -11,7 +11,9 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect, sync_playwright
 
 from tests.conftest import REPO
+from tests.projects import dump_claims, make_project
 from tests.siteserver import serve
+from tests.test_hostile import TEXT_VECTORS, hostile_catalog
 
 pytestmark = pytest.mark.browser
 
@@ -167,6 +169,43 @@ def test_search_without_its_index_says_so(visit: Any) -> None:
     reader.page.route("**/pagefind/**", lambda route: route.abort())
     page = reader.open("search/?q=Peskov")
     expect(page.locator("#fc-search-status")).to_contain_text("unavailable")
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A site whose every text field carries an attack string (tests/test_hostile.py)."""
+    project = make_project(tmp_path_factory.mktemp("hostile"), dump_claims(hostile_catalog()))
+    result = project.build()
+    assert result.returncode == 0, result.stderr
+    with serve(project.site) as url:
+        yield url
+
+
+def test_search_results_show_hostile_text_as_text(browser: Browser, hostile_url: str) -> None:
+    reader = Visit(browser, hostile_url)
+    dialogs: list[str] = []
+    reader.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page = reader.open("")
+        titles: list[str] = []
+        for query in ("script", "onerror", "javascript"):
+            page.keyboard.press("/")
+            page.keyboard.press("Control+A")
+            page.keyboard.type(query)
+            results = page.locator("header .fc-result")
+            expect(results.first).to_contain_text(query)
+            titles += page.locator("header .fc-result__title").all_inner_texts()
+            markup = page.locator("header .fc-result").locator("img, script, svg, iframe, a a")
+            assert markup.count() == 0
+            assert page.locator("header .fc-result [onerror], header [onload]").count() == 0
+            page.keyboard.press("Escape")
+        shown = {vector for vector in TEXT_VECTORS if any(vector in title for title in titles)}
+        assert {"<script>alert(1)</script>", "<img src=x onerror=alert(1)>"} <= shown
+        assert '<a href="javascript:alert(1)">click</a>' in shown
+        assert dialogs == []
+        assert reader.errors == []
+    finally:
+        reader.close()
 
 
 def test_claims_rank_above_the_sources_that_quote_them(visit: Any) -> None:
