@@ -29,12 +29,14 @@ lint: $(VENV)/.test-deps
 	# The workflows against GitHub's published workflow schema, vendored in check-jsonschema.
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
-# Chromium from Debian's packages (Playwright's own browser download is not used) and axe-core.
-browser-deps: node_modules/axe-core/axe.min.js
+# Chromium and Java from Debian's packages (no tool downloads a browser of its own), and the
+# pinned npm tools that judge the built site: axe-core, vnu-jar, Lighthouse and pa11y.
+browser-deps: node_modules/.installed
 	@test -x /usr/bin/chromium || scripts/install-chromium
+	@command -v java >/dev/null 2>&1 || scripts/install-java
 
-node_modules/axe-core/axe.min.js: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+node_modules/.installed: package.json package-lock.json
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # Refresh the golden files (generated Markdown, and the messages for tests/fixtures/broken)

@@ -11,16 +11,23 @@ from markupsafe import Markup, escape
 
 from generator.model import Claim, HistoryEntry, Rating, ReconstructedVerdict
 
-BAR_HEIGHT = 22
-LABEL_WIDTH = 190
-CHART_WIDTH = 560
+# Charts are drawn at the width a 360 px phone gives them (about 328 px) and shown at their own
+# size, never scaled up: with 14 px text in the stylesheet, labels stay at 12 px or more. Labels
+# sit above their bar or line, so a long verdict label never runs out of the chart.
+BAR_HEIGHT = 20
+LABEL_HEIGHT = 20
+ROW_GAP = 10
+CHART_WIDTH = 340
+# Room for a date label ("10 Oct 2024") on the timeline's axis.
+DATE_LABEL_WIDTH = 82
 
 
 def _frame(name: str, width: int, height: int, title: str, description: str, body: str) -> Markup:
     """An <svg> announced by its title and description; `name` keeps its ids unique on a page."""
     number = escape(name)
     return Markup(
-        f'<svg class="fc-chart" role="img" viewBox="0 0 {width} {height}" '
+        f'<svg class="fc-chart" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" '
         f'aria-labelledby="fc-chart-{number}-title fc-chart-{number}-desc" '
         f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="fc-chart-{number}-title">{escape(title)}</title>'
@@ -29,23 +36,23 @@ def _frame(name: str, width: int, height: int, title: str, description: str, bod
 
 
 def verdict_bars(name: str, counts: Sequence[tuple[Rating, int]], title: str) -> Markup:
-    """Horizontal bars, one per verdict, best verdict first."""
+    """Horizontal bars, one per verdict, best verdict first, each under its label."""
     largest = max((count for _, count in counts), default=0) or 1
-    span = CHART_WIDTH - LABEL_WIDTH - 40
+    span = CHART_WIDTH - 40
+    row_height = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
     rows = []
     for row, (rating, count) in enumerate(counts):
-        y = row * (BAR_HEIGHT + 8)
-        width = round(span * count / largest)
+        y = row * row_height
+        width = max(round(span * count / largest), 1)
         rows.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end" class="fc-chart__label">'
-            f"{escape(rating.label)}</text>"
-            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{max(width, 1)}" height="{BAR_HEIGHT}" '
+            f'<text x="0" y="{y + 14}" class="fc-chart__label">{escape(rating.label)}</text>'
+            f'<rect x="0" y="{y + LABEL_HEIGHT}" width="{width}" height="{BAR_HEIGHT}" '
             f'class="fc-bar fc-verdict--{escape(rating.id)}" rx="3"/>'
-            f'<text x="{LABEL_WIDTH + max(width, 1) + 6}" y="{y + 16}" class="fc-chart__value">'
+            f'<text x="{width + 6}" y="{y + LABEL_HEIGHT + 15}" class="fc-chart__value">'
             f"{count}</text>"
         )
     description = "; ".join(f"{rating.label}: {count}" for rating, count in counts)
-    height = len(counts) * (BAR_HEIGHT + 8)
+    height = len(counts) * row_height - ROW_GAP
     return _frame(name, CHART_WIDTH, height, title, description, "".join(rows))
 
 
@@ -81,11 +88,17 @@ def month_columns(name: str, months: Sequence[tuple[str, int]], title: str) -> M
                 f'<text x="{x + step / 2}" y="{height - 28 - bar}" text-anchor="middle" '
                 f'class="fc-chart__value">{count}</text>'
             )
-        if column == 0 or column == len(months) - 1 or len(months) <= 8:
-            columns.append(
-                f'<text x="{x + step / 2}" y="{height - 6}" text-anchor="middle" '
-                f'class="fc-chart__label">{escape(label)}</text>'
-            )
+        # Every month is named while the names fit; otherwise the first and the last only.
+        if len(months) <= 4:
+            anchor, label_x = "middle", x + step / 2
+        elif column in (0, len(months) - 1):
+            anchor, label_x = ("start", x) if column == 0 else ("end", x + step)
+        else:
+            continue
+        columns.append(
+            f'<text x="{label_x}" y="{height - 6}" text-anchor="{anchor}" '
+            f'class="fc-chart__label">{escape(label)}</text>'
+        )
     description = "; ".join(f"{label}: {count}" for label, count in months if count)
     return _frame(name, max(width, 120), height, title, description, "".join(columns))
 
@@ -99,22 +112,26 @@ def verdict_timeline(
     """The verdict at each date: a step line over the scale, best verdict at the top."""
     scale = sorted(ratings.values(), key=lambda rating: -rating.value)
     row_of = {rating.id: row for row, rating in enumerate(scale)}
-    left, top, row_height = LABEL_WIDTH, 12, 26
-    plot_width = CHART_WIDTH - left - 30
+    top, row_height, margin = LABEL_HEIGHT + 2, LABEL_HEIGHT + 16, 10
+    plot_width = CHART_WIDTH - 2 * margin
     first, last = history[0].date.toordinal(), history[-1].date.toordinal()
     spread = max(last - first, 1)
 
     def x_of(entry: HistoryEntry | ReconstructedVerdict) -> float:
-        return left + 10 + plot_width * (entry.date.toordinal() - first) / spread
+        return margin + plot_width * (entry.date.toordinal() - first) / spread
 
     def y_of(entry: HistoryEntry | ReconstructedVerdict) -> int:
         return top + row_of[entry.rating] * row_height
 
     parts = [
-        f'<text x="{left - 8}" y="{top + row * row_height + 5}" text-anchor="end" '
-        f'class="fc-chart__label">{escape(rating.label)}</text>'
-        f'<line x1="{left}" x2="{CHART_WIDTH - 10}" y1="{top + row * row_height}" '
+        f'<line x1="0" x2="{CHART_WIDTH}" y1="{top + row * row_height}" '
         f'y2="{top + row * row_height}" class="fc-chart__grid"/>'
+        for row in range(len(scale))
+    ]
+    # Labels come last, with a halo, so that a step of the line never hides one.
+    labels = [
+        f'<text x="0" y="{top + row * row_height - 10}" class="fc-chart__label fc-chart__halo">'
+        f"{escape(rating.label)}</text>"
         for row, rating in enumerate(scale)
     ]
     points = []
@@ -127,14 +144,24 @@ def verdict_timeline(
             f'<circle cx="{x_of(entry):.1f}" cy="{y_of(entry)}" r="6" '
             f'class="fc-bar fc-verdict--{escape(entry.rating)}"/>'
         )
-    axis_y = top + len(scale) * row_height
-    for entry in (history[0], history[-1]):
-        parts.append(
-            f'<text x="{x_of(entry):.1f}" y="{axis_y}" text-anchor="middle" '
-            f'class="fc-chart__label">{entry.date:%d %b %Y}</text>'
-        )
+    parts += labels
+    axis_y = top + (len(scale) - 1) * row_height + 26
+    first_x, last_x = x_of(history[0]), x_of(history[-1])
+    # The first date starts at its point and the last ends at its point; dates too close to
+    # share a line put the last one on a line of its own.
+    last_y = axis_y if last_x - first_x >= 2 * DATE_LABEL_WIDTH else axis_y + 18
+    parts.append(
+        f'<text x="{first_x:.1f}" y="{axis_y}" text-anchor="start" '
+        f'class="fc-chart__label">{_short_date(history[0].date)}</text>'
+        f'<text x="{last_x:.1f}" y="{last_y}" text-anchor="end" '
+        f'class="fc-chart__label">{_short_date(history[-1].date)}</text>'
+    )
     description = "; ".join(
         f"{entry.date:%d %B %Y}: {ratings[entry.rating].label}" for entry in history
     )
     body = "".join(parts)
-    return _frame(name, CHART_WIDTH, axis_y + 8, title, description, body)
+    return _frame(name, CHART_WIDTH, last_y + 8, title, description, body)
+
+
+def _short_date(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"

@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from generator import metadata
 from generator.lookups import Index, appearance_sources
 from generator.structured import SCHEMA_ORG, StructuredData, organization
-from generator.templates import long_date
+from generator.templates import short_date
 
 ATOM = "http://www.w3.org/2005/Atom"
 EXPORT_SCHEMA_VERSION = 2
@@ -121,7 +121,7 @@ def claim_rows(index: Index) -> str:
                 level_at[claim.confidence],
                 claimant_at[claim.claimant],
                 claim.claimed.isoformat(),
-                long_date(claim.claimed),
+                short_date(claim.claimed),
                 claim.qualifiers,
                 claim.tags,
                 appearance_sources(claim),

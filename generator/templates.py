@@ -45,6 +45,7 @@ def environment() -> jinja2.Environment:
         attr=escape.attribute,
         markdown=escape.analysis_html,
         long_date=long_date,
+        short_date=short_date,
     )
     return env
 
@@ -86,6 +87,11 @@ def _slug(value: str) -> Markup:
 def long_date(value: date) -> str:
     """18 October 2024."""
     return f"{value.day} {value:%B %Y}"
+
+
+def short_date(value: date) -> str:
+    """20 Oct 2024: short enough never to wrap in a table cell."""
+    return f"{value.day} {value:%b %Y}"
 
 
 def linker(from_path: str, *, markdown: bool) -> Callable[[str], Markup]:

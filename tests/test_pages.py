@@ -70,7 +70,7 @@ def test_every_claim_gets_a_page_at_its_id() -> None:
 def test_claim_page_shows_current_verdict_and_when_it_was_first_published() -> None:
     page = render_fixture().pages["claims/volunteers-500.md"]
     card = page.split("## The claim")[0]
-    current = 'href="../../scale/#wrong" data-pagefind-meta="verdict">False</a>'
+    current = 'href="../../scale/#wrong" data-pagefind-meta="verdict, verdict_id:wrong">False</a>'
     assert current in card
     assert "since 5 March 2024" in card, "the verdict dates from when it was first given"
     assert 'fc-verdict--unproven" href="../../scale/#unproven">Unproven</a>' in card
