@@ -44,12 +44,14 @@ def make_catalog(count: int, seed: int = 20241018) -> dict[str, object]:
     rng = random.Random(seed)
     base = yaml.safe_load((REPO / "claims.yaml").read_text("utf-8"))
     ratings = [rating["id"] for rating in base["ratings"]]
-    qualifiers = [item["id"] for item in base["qualifiers"]]
+    # Qualifiers whose test the generated data would fail are left out: real archives are clean.
+    qualifiers = [item["id"] for item in base["qualifiers"] if "test" not in item]
     levels = [level["id"] for level in base["confidence"]]
     sources = [
         {
             "id": f"source-{number}",
             "title": sentence(rng, 8).rstrip("."),
+            "title_kind": "description",
             "publisher": f"Outlet {number % 150}",
             "date": date.fromordinal(START + number % 300),
             "kind": "news-report",
@@ -64,6 +66,8 @@ def make_catalog(count: int, seed: int = 20241018) -> dict[str, object]:
     claims = []
     for number in range(count):
         days = sorted(rng.sample(range(300), rng.randint(1, 3)))
+        # The desk publishes after the claim was made; later entries are published changes.
+        claimed = date.fromordinal(START + days[0] - rng.randint(0, 30))
         history = [
             {
                 "date": date.fromordinal(START + day),
@@ -78,9 +82,14 @@ def make_catalog(count: int, seed: int = 20241018) -> dict[str, object]:
                 "claim": f"{sentence(rng, 20)} rareword{number}",
                 "short": sentence(rng, 8)[:70],
                 "claimant": rng.choice(claimants)["id"],
-                "claimed": history[0]["date"],
+                "claimed": claimed,
+                "published": history[0]["date"],
                 "appearances": [
-                    {"source": rng.choice(sources)["id"], "quote": paragraph(rng, 2)}
+                    {
+                        "source": rng.choice(sources)["id"],
+                        "quote": paragraph(rng, 2),
+                        "accuracy": ratings[0],
+                    }
                     for _ in range(rng.randint(1, 2))
                 ],
                 "rating": history[-1]["rating"],
@@ -103,7 +112,7 @@ def make_catalog(count: int, seed: int = 20241018) -> dict[str, object]:
             }
         )
     return {
-        "version": 1,
+        "version": base["version"],
         "publisher": base["publisher"],
         "ratings": base["ratings"],
         "qualifiers": base["qualifiers"],

@@ -89,7 +89,7 @@ class Project:
     files: tuple[Path, ...]
     """Every claims file read, the root file first."""
     warnings: list[Problem]
-    """Where the data may contradict itself; the catalog is valid and builds."""
+    """Where the data may contradict itself, when asked for; the catalog is valid and builds."""
 
 
 @dataclass(frozen=True)
@@ -157,18 +157,26 @@ def load_catalog(
 
     When the files are valid and `warnings` is a list, the warnings of `check` are added to it.
     """
-    project = load_project(path, today=today)
+    project = load_project(path, today=today, with_warnings=warnings is not None)
     if warnings is not None:
         warnings.extend(project.warnings)
     return project.catalog
 
 
 def load_project(
-    path: Path, *, today: date | None = None, cache: ParseCache | None = None
+    path: Path,
+    *,
+    today: date | None = None,
+    cache: ParseCache | None = None,
+    with_warnings: bool = False,
 ) -> Project:
-    """Read and validate a claims file and the files it includes, reusing `cache`."""
+    """Read and validate a claims file and the files it includes, reusing `cache`.
+
+    The project's warnings are listed only `with_warnings`: their positions take the exact
+    (slower) way of reading, which a build does not need.
+    """
     root = _read_file(str(path), path)
-    return _load(root, path.parent, today or date.today(), cache or ParseCache())
+    return _load(root, path.parent, today or date.today(), cache or ParseCache(), with_warnings)
 
 
 def parse_catalog(
@@ -181,7 +189,7 @@ def parse_catalog(
 ) -> Catalog:
     """Validate the bytes of a claims file named `name`; other files resolve from `base_dir`."""
     root = _File(name, base_dir / Path(name).name, _decode(raw, name))
-    project = _load(root, base_dir, today or date.today(), ParseCache())
+    project = _load(root, base_dir, today or date.today(), ParseCache(), warnings is not None)
     if warnings is not None:
         warnings.extend(project.warnings)
     return project.catalog
@@ -240,15 +248,19 @@ def _read_limited(path: Path) -> bytes:
     return raw
 
 
-def _load(root: _File, base_dir: Path, today: date, cache: ParseCache) -> Project:
+def _load(
+    root: _File, base_dir: Path, today: date, cache: ParseCache, with_warnings: bool
+) -> Project:
     """The fast way when the files are sound; else the exact way, which reports every problem."""
-    project = _load_fast(root, base_dir, today, cache)
+    project = _load_fast(root, base_dir, today, cache, with_warnings)
     if project is None:
         project = _load_exact(root, base_dir, today)[0]
     return project
 
 
-def _load_fast(root: _File, base_dir: Path, today: date, cache: ParseCache) -> Project | None:
+def _load_fast(
+    root: _File, base_dir: Path, today: date, cache: ParseCache, with_warnings: bool
+) -> Project | None:
     """Records from the parse cache, checked without positions; None at the first problem."""
     records = cache.read_records(root.name, root.text)
     if records is None or not isinstance(records.data, dict):
@@ -286,7 +298,7 @@ def _load_fast(root: _File, base_dir: Path, today: date, cache: ParseCache) -> P
         catalog = checker.check()
     except _TooMany:
         return None
-    if catalog is None or checker.problems or checker.warnings:
+    if catalog is None or checker.problems or (checker.warnings and with_warnings):
         return None  # the exact way gives every problem and warning its position
     fingerprints = {
         section: {

@@ -131,8 +131,12 @@ def page_meta(
     *,
     lastmod: date | None = None,
     card: tuple[str, str] | None = None,
+    is_list: bool = False,
 ) -> dict[str, Any]:
-    """A generated page's description, social tags and last change, escaped for the head."""
+    """A generated page's description, social tags and last change, escaped for the head.
+
+    A list page (`is_list`) is left out of the search index: its rows repeat the pages it lists.
+    """
     escaped = escape.attribute(clip(description))
     meta: dict[str, Any] = {
         "description": escaped,
@@ -147,6 +151,8 @@ def page_meta(
     }
     if lastmod is not None:
         meta["factcheck_lastmod"] = lastmod.isoformat()
+    if is_list:
+        meta["factcheck_list"] = True
     return meta
 
 

@@ -145,11 +145,25 @@ def plan_pages(index: Index, structured: StructuredData) -> Iterator[Page]:
 
 
 def _meta(
-    index: Index, path: str, title: str, description: str, site_url: str, lastmod: date | None
+    index: Index,
+    path: str,
+    title: str,
+    description: str,
+    site_url: str,
+    lastmod: date | None,
+    *,
+    is_list: bool = False,
 ) -> Callable[[], dict[str, Any]]:
     """A page's head metadata, computed when the page is rendered."""
     return functools.partial(
-        metadata.page_meta, index, path, title, description, site_url, lastmod=lastmod
+        metadata.page_meta,
+        index,
+        path,
+        title,
+        description,
+        site_url,
+        lastmod=lastmod,
+        is_list=is_list,
     )
 
 
@@ -164,7 +178,7 @@ def _rows_meta(
     index: Index, path: str, title: str, description: str, site_url: str, rows: list[ClaimRow]
 ) -> Callable[[], dict[str, Any]]:
     lastmod = max((row.changed for row in rows), default=None)
-    return _meta(index, path, title, description, site_url, lastmod)
+    return _meta(index, path, title, description, site_url, lastmod, is_list=True)
 
 
 def claim_page(index: Index, structured: StructuredData, claim: Claim) -> Page:
@@ -319,7 +333,7 @@ def _sources_list(index: Index, site_url: str) -> Iterator[Page]:
         path = pagination.paths[pagination.number - 1]
         description = first if pagination.number == 1 else _page_description(title, pagination)
         lastmod = max((source.date for source in chunk if source.date), default=None)
-        meta = _meta(index, path, title, description, site_url, lastmod)
+        meta = _meta(index, path, title, description, site_url, lastmod, is_list=True)
         yield Page(path, "sources.md.j2", title, values, inputs, meta)
 
 

@@ -9,6 +9,7 @@ not rewritten, so its modification time says when it last really changed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
 from collections.abc import Iterable, Mapping
@@ -137,6 +138,7 @@ class PageStore:
         )
         return hashlib.blake2b(
             STORE_VERSION
+            + _code_digest()
             + templates.digest()
             + settings.site_url.encode("utf-8")
             + scale.encode("utf-8"),
@@ -159,6 +161,15 @@ class PageStore:
 
 
 Resolver = dict[pages.Ref, bytes]
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """A digest of the generator's own code: pages made by older code are made again."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        hasher.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
+    return hasher.digest()
 
 
 def _resolver(project: Project, seed_texts: Mapping[str, str]) -> Resolver:
