@@ -11,6 +11,7 @@ from typing import Any
 from generator import (
     changes,
     hygiene,
+    layout,
     migrate,
     output,
     prompts,
@@ -45,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error.message}", file=sys.stderr)
         for problem in error.problems:
             print(problem, file=sys.stderr)
+        return 1
+    except layout.LayoutError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 1
     except migrate.MigrationError as error:
         print(f"{arguments.path}: {error}", file=sys.stderr)
@@ -140,6 +144,16 @@ def make_parser() -> argparse.ArgumentParser:
         "earlier, becomes the labelled reconstruction (default: the history is what the desk "
         "published, and its first date is the publication date)",
     )
+    split = commands.add_parser(
+        "split", help="move every claim into files under a folder that claims.yaml includes"
+    )
+    split.add_argument("path", nargs="?", default="claims.yaml", type=Path)
+    split.add_argument("--into", default="claims", help="the folder, beside claims.yaml")
+    split.add_argument(
+        "--by", choices=("claim", "month"), default="claim", help="one file per claim or per month"
+    )
+    join = commands.add_parser("join", help="move the included files' records back, in one file")
+    join.add_argument("path", nargs="?", default="claims.yaml", type=Path)
     diff = commands.add_parser(
         "diff", help="summarise claims added, changed and retired since a base, in Markdown"
     )
@@ -178,6 +192,15 @@ def _dispatch(arguments: argparse.Namespace) -> int:
         return 0
     if arguments.command == "check-site":
         return sitecheck.run_check_site(arguments.dir)
+    if arguments.command == "split":
+        moved = layout.split(arguments.path, arguments.into, by=arguments.by)
+        files = f"{len(moved.files)} file{'s' if len(moved.files) != 1 else ''}"
+        print(f"moved {moved.records} claims into {files} under {arguments.into}")
+        return 0
+    if arguments.command == "join":
+        moved = layout.join(arguments.path)
+        print(f"moved {moved.records} records back into {arguments.path}")
+        return 0
     if arguments.command == "migrate":
         return run_migrate(arguments.path, arguments.published)
     return 2

@@ -202,14 +202,20 @@ def _digest(text: str, is_item: bool) -> bytes:
     return hashlib.blake2b(prefix + text.encode("utf-8"), digest_size=20).digest()
 
 
-def _split(text: str) -> list[tuple[str, bool, str]] | None:
-    """(top-level key, whether it is a list item, text) for every piece of `text`, in order."""
+Piece = tuple[str, str, str]
+"""(top-level key, kind, text): kind is "value" (a whole `key: value` entry), "header" (the
+`key:` line of a list and what precedes it) or "item" (one list item)."""
+
+
+def cut(text: str) -> list[Piece] | None:
+    """Every piece of `text` in order, together exactly `text`; None when it cannot be cut."""
     starts = [match.start() for match in _COLUMN_ZERO.finditer(text)]
-    if not starts or _has_content(text, 0, starts[0]) or _unprintable(text, 0, starts[0]):
+    if not starts or _has_content(text, 0, starts[0]):
         return None
-    pieces: list[tuple[str, bool, str]] = []
+    pieces: list[Piece] = []
     keys: set[str] = set()
     for number, start in enumerate(starts):
+        begin = 0 if number == 0 else start  # the first piece keeps the comments above it
         end = starts[number + 1] if number + 1 < len(starts) else len(text)
         line_end = text.find("\n", start, end)
         line_end = end if line_end == -1 else line_end + 1
@@ -223,13 +229,24 @@ def _split(text: str) -> list[tuple[str, bool, str]] | None:
         items = None
         if not value or value.lstrip().startswith("#"):
             items = _items(text, line_end, end)
-        if items is not None and _unprintable(text, start, line_end):
-            return None  # the header line is in no piece: check it here
         if items is None:
-            pieces.append((key, False, text[start:end]))
+            pieces.append((key, "value", text[begin:end]))
         else:
-            pieces.extend((key, True, item) for item in items)
+            pieces.append((key, "header", text[begin:line_end]))
+            pieces.extend((key, "item", item) for item in items)
     return pieces
+
+
+def _split(text: str) -> list[tuple[str, bool, str]] | None:
+    """The pieces that hold values: (top-level key, whether it is a list item, text)."""
+    pieces = cut(text)
+    if pieces is None:
+        return None
+    # Header lines (and the comments above them) hold no value, so no piece parses them:
+    # check here that they hold no character YAML refuses.
+    if any(kind == "header" and _unprintable(piece, 0, len(piece)) for _, kind, piece in pieces):
+        return None
+    return [(key, kind == "item", piece) for key, kind, piece in pieces if kind != "header"]
 
 
 def _has_content(text: str, start: int, end: int) -> bool:

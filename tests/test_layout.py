@@ -1,0 +1,86 @@
+"""Moving claims between claims.yaml and included files: records and their text unchanged."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator import cli, layout
+from generator.load import load_catalog
+from tests.projects import REPO
+
+TODAY = date(2026, 11, 21)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    shutil.copy(REPO / "claims.yaml", tmp_path / "claims.yaml")
+    return tmp_path / "claims.yaml"
+
+
+def claim_texts(text: str) -> list[str]:
+    """The text of every claim item, as written."""
+    pieces = layout.storage.cut(text) or []
+    return [piece for key, kind, piece in pieces if key == "claims" and kind == "item"]
+
+
+def test_split_by_claim_then_join_gives_back_the_file_byte_for_byte(project: Path) -> None:
+    original = project.read_bytes()
+    before = load_catalog(project, today=TODAY)
+    moved = layout.split(project, "claims", by="claim", today=TODAY)
+    assert moved.records == len(before.claims)
+    files = sorted((project.parent / "claims").glob("*.yaml"))
+    assert sorted(path.stem for path in files) == sorted(claim.id for claim in before.claims)
+    assert "include:\n  - claims/*.yaml\n" in project.read_text("utf-8")
+    assert "\nclaims:" not in project.read_text("utf-8")
+    after = load_catalog(project, today=TODAY)
+    assert sorted(after.claims, key=lambda c: c.id) == sorted(before.claims, key=lambda c: c.id)
+    assert after.sources == before.sources and after.claimants == before.claimants
+    # Every claim's text moved as written: comments, quoting and line breaks included.
+    moved_texts = sorted(text for path in files for text in claim_texts(path.read_text("utf-8")))
+    assert moved_texts == sorted(claim_texts(original.decode("utf-8")))
+    layout.join(project, today=TODAY)
+    assert project.read_bytes() == original
+    assert not (project.parent / "claims").exists()
+
+
+def test_split_by_month_groups_claims_by_the_month_they_were_made(project: Path) -> None:
+    before = load_catalog(project, today=TODAY)
+    layout.split(project, "archive", by="month", today=TODAY)
+    months = {f"{claim.claimed:%Y-%m}" for claim in before.claims}
+    names = {path.stem for path in (project.parent / "archive").glob("*.yaml")}
+    assert names == months
+    assert len(load_catalog(project, today=TODAY).claims) == len(before.claims)
+
+
+def test_split_refuses_a_folder_that_holds_files(project: Path) -> None:
+    (project.parent / "claims").mkdir()
+    (project.parent / "claims" / "notes.txt").write_text("keep me", "utf-8")
+    original = project.read_bytes()
+    with pytest.raises(layout.LayoutError, match="is not empty; give a new folder"):
+        layout.split(project, "claims", today=TODAY)
+    assert project.read_bytes() == original
+
+
+def test_join_says_when_there_is_nothing_to_join(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["join", str(project)]) == 1
+    assert (
+        capsys.readouterr().err
+        == f"error: {project} includes no other file; there is nothing to join\n"
+    )
+
+
+def test_split_and_join_from_the_command_line(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    count = len(load_catalog(project).claims)
+    assert cli.main(["split", str(project), "--into", "claims", "--by", "month"]) == 0
+    assert capsys.readouterr().out.startswith(f"moved {count} claims into ")
+    assert cli.main(["join", str(project)]) == 0
+    assert capsys.readouterr().out == f"moved {count} records back into {project}\n"
