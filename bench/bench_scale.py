@@ -1,15 +1,20 @@
-"""Scale benchmark: build time, one-claim rebuild and first-search transfer for a large archive.
+"""Scale benchmark: one table of build, rebuild and preview figures for archives of N claims.
 
-    .venv/bin/python bench/bench_scale.py [--claims 10000] [--runs 3] [--work /tmp/factcheck-bench]
+    .venv/bin/python bench/bench_scale.py [--sizes 1000 10000] [--runs 3] [--write BENCHMARKS.md]
 
-Builds generated projects of N and N/10 claims (bench/make_corpus.py) and prints:
-- the generator's load and render times (median of --runs), and the full `mkdocs build` time
-  (one run each: minutes at 10,000), each with its ratio to the N/10 baseline of the same run,
-  so that linear cost shows as a ratio near 10;
-- the time of `mkdocs build --dirty` after editing one claim, against the full build;
-- what a reader's first search transfers: the bytes fetched from pressing a key in the search
-  box of the N-claim site until the first result is shown, in headless Chromium; and, as the
-  baseline, the size of the search index Material's built-in search would ship to every reader.
+For each size it writes a generated project (bench/make_corpus.py) and measures, in one run:
+- floor: plain MkDocs + Material with its own search, building the same number of pages of
+  about 1 KB that are not in the navigation: what any MkDocs site of that size costs;
+- cold: `mkdocs build` with an empty cache (no .cache/), and its ratio to the floor;
+- warm: `mkdocs build` again, with the cache of the cold build;
+- edit: `mkdocs build` after one claim's summary changed;
+- Pagefind: the share of the cold build spent indexing for search (run on its own);
+- preview: the README's preview command (`make serve`), from saving an edit to one claim until
+  its page serves the new text (bench/preview.py);
+- peak RSS of the cold build, the largest HTML page, and the bytes a reader's first search
+  fetches.
+Times are medians of --runs runs where a run takes under a minute, else single runs; the
+ratio of the largest size to the smallest shows whether cost grows linearly.
 """
 
 from __future__ import annotations
@@ -17,55 +22,87 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
-import json
 import os
+import platform
+import re
+import shutil
 import statistics
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.make_corpus import write_project
-from generator.load import load_catalog
-from generator.site import Settings, read_seed_texts, render_site
+from bench.preview import preview_latencies
+from generator.search import PAGEFIND_ARGUMENTS
 
 ENVIRONMENT = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+FLOOR_CONFIG = """site_name: Floor
+site_url: https://floor.example.org/
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+not_in_nav: |
+  /claims/*
+nav:
+  - Home: index.md
+"""
+LONG_RUN = 60.0
 
 
-def median_seconds(action: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def mkdocs_build(project: Path, *extra: str) -> float:
+def timed(command: list[str], cwd: Path) -> tuple[float, int]:
+    """Seconds and peak resident memory (KiB) of `command`, run to completion."""
     start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", *extra],
-        cwd=project,
+    result = subprocess.run(
+        ["/usr/bin/time", "-f", "peak-rss-kib %M", *command],
+        cwd=cwd,
         env=ENVIRONMENT,
-        check=True,
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{result.stderr[-3000:]}")
+    peak = int(re.findall(r"peak-rss-kib (\d+)", result.stderr)[-1])
+    return seconds, peak
 
 
-def generator_times(project: Path, runs: int) -> tuple[float, float]:
-    claims = project / "claims.yaml"
-    catalog = load_catalog(claims)
-    settings = Settings("https://factcheck.example.org/")
-    load = median_seconds(lambda: load_catalog(claims), runs)
-    render = median_seconds(
-        lambda: render_site(catalog, read_seed_texts(catalog, project), settings), runs
-    )
-    return load, render
+def mkdocs_build(project: Path) -> tuple[float, int]:
+    return timed([sys.executable, "-m", "mkdocs", "build", "-q"], project)
+
+
+def repeated(action: Callable[[], tuple[float, int]], runs: int) -> tuple[float, int]:
+    """The median time of up to `runs` runs (one, when a run is long) and the highest peak."""
+    results = [action()]
+    while len(results) < runs and results[0][0] < LONG_RUN:
+        results.append(action())
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def write_floor(size: int, folder: Path) -> Path:
+    """A plain MkDocs + Material project of `size` pages of about 1 KB, kept out of the nav."""
+    shutil.rmtree(folder, ignore_errors=True)
+    docs = folder / "docs" / "claims"
+    docs.mkdir(parents=True)
+    (folder / "mkdocs.yml").write_text(FLOOR_CONFIG, "utf-8")
+    (folder / "docs" / "index.md").write_text("# Floor\n\nA plain site.\n", "utf-8")
+    words = ["troops", "artillery", "shells", "containers", "training", "ministry", "report"]
+    for number in range(size):
+        body = " ".join(words[(number + i) % len(words)] for i in range(140))
+        (docs / f"claim-{number}.md").write_text(
+            f"# Claim {number}\n\n## Analysis\n\n{body}.\n\n## Evidence\n\n- Source {number}\n",
+            "utf-8",
+        )
+    return folder
 
 
 def edit_one_claim(project: Path) -> None:
@@ -74,14 +111,21 @@ def edit_one_claim(project: Path) -> None:
     claims.write_text(text.replace("  summary: ", "  summary: Edited. ", 1), "utf-8")
 
 
-def lunr_index_bytes(project: Path, work: Path) -> int:
-    """The size of Material's search index for the same project, built with its search plugin."""
-    config = (project / "mkdocs.yml").read_text("utf-8")
-    lunr = project / "mkdocs-lunr.yml"
-    lunr.write_text(config.replace("plugins:\n", "plugins:\n  - search\n", 1), "utf-8")
-    site = work / "lunr-site"
-    mkdocs_build(project, "-f", str(lunr), "-d", str(site))
-    return (site / "search" / "search_index.json").stat().st_size
+def pagefind_seconds(site: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(site), *PAGEFIND_ARGUMENTS],
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - start
+
+
+def largest_page(site: Path) -> tuple[int, str]:
+    pages = [
+        (path.stat().st_size, path.relative_to(site).as_posix()) for path in site.rglob("*.html")
+    ]
+    return max(pages)
 
 
 def first_search_bytes(site: Path, query: str, expected_path: str) -> tuple[int, int]:
@@ -116,55 +160,97 @@ def first_search_bytes(site: Path, query: str, expected_path: str) -> tuple[int,
     return sum(sizes), len(sizes)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--claims", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/factcheck-bench"))
-    parser.add_argument("--no-lunr", action="store_true", help="skip the lunr baseline build")
-    arguments = parser.parse_args()
-    large, small = arguments.claims, max(arguments.claims // 10, 1)
-    projects = {
-        size: write_project(size, arguments.work / str(size)).parent for size in (small, large)
-    }
+def measure(size: int, work: Path, runs: int) -> dict[str, Any]:
+    project = write_project(size, work / f"project-{size}").parent
+    for stale in (project / ".cache", project / "site"):
+        shutil.rmtree(stale, ignore_errors=True)
+    floor_project = write_floor(size, work / f"floor-{size}")
+    floor = repeated(lambda: mkdocs_build(floor_project), runs)[0]
 
-    results: dict[str, Any] = {}
-    for size, project in projects.items():
-        load, render = generator_times(project, arguments.runs)
-        build = mkdocs_build(project)
-        results[size] = {"load": load, "render": render, "build": build}
-        print(
-            f"{size:>6} claims: load {load:6.2f} s   render {render:6.2f} s   "
-            f"mkdocs build {build:7.1f} s"
-        )
-    for step in ("load", "render", "build"):
-        ratio = results[large][step] / results[small][step]
-        print(f"ratio {large}/{small} claims, {step}: {ratio:.1f} (10.0 is linear)")
+    def cold_build() -> tuple[float, int]:
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        return mkdocs_build(project)
 
-    project = projects[large]
-    edit_one_claim(project)
-    dirty = mkdocs_build(project, "--dirty")
-    print(
-        f"one-claim edit, mkdocs build --dirty: {dirty:.1f} s "
-        f"({dirty / results[large]['build']:.2f} of the full build)"
-    )
+    cold, peak = repeated(cold_build, runs)
+    pagefind = pagefind_seconds(project / "site")
+    warm = repeated(lambda: mkdocs_build(project), runs)[0]
 
-    middle = large // 2
-    transferred, requests = first_search_bytes(
+    def edited_build() -> tuple[float, int]:
+        edit_one_claim(project)
+        return mkdocs_build(project)
+
+    edit = repeated(edited_build, runs)[0]
+    page_bytes, page = largest_page(project / "site")
+    middle = size // 2
+    search_bytes, requests = first_search_bytes(
         project / "site", f"rareword{middle}", f"claims/claim-{middle}/"
     )
-    pagefind_total = sum(f.stat().st_size for f in (project / "site" / "pagefind").rglob("*"))
-    print(
-        f"first search on {large} claims: {transferred / 1024:.0f} KiB in {requests} requests "
-        f"(limit 1024 KiB); whole Pagefind bundle {pagefind_total / 1024 / 1024:.1f} MiB"
-    )
-    if not arguments.no_lunr:
-        lunr = lunr_index_bytes(project, arguments.work)
-        print(
-            f"baseline, Material's lunr index for the same site: {lunr / 1024 / 1024:.1f} MiB "
-            f"(first search transfers {transferred / lunr:.3f} of it)"
+    preview = statistics.median(preview_latencies(project, "claim-1", runs))
+    return {
+        "size": size, "floor": floor, "cold": cold, "warm": warm, "edit": edit,
+        "pagefind": pagefind, "preview": preview, "peak": peak, "page_bytes": page_bytes,
+        "page": page, "search_bytes": search_bytes, "requests": requests,
+    }  # fmt: skip
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        "| claims | floor | cold build | warm build | one-edit build | Pagefind (in cold) "
+        "| preview | peak RSS | largest page | first search |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        floor = row["floor"]
+        lines.append(
+            f"| {row['size']:,} | {floor:.1f} s "
+            f"| {row['cold']:.1f} s ({row['cold'] / floor:.2f}x) "
+            f"| {row['warm']:.1f} s ({row['warm'] / floor:.2f}x) "
+            f"| {row['edit']:.1f} s ({row['edit'] / floor:.2f}x) "
+            f"| {row['pagefind']:.1f} s "
+            f"| {row['preview']:.2f} s "
+            f"| {row['peak'] / 1024:.0f} MiB "
+            f"| {row['page_bytes'] / 1024:.0f} KiB (`{row['page']}`) "
+            f"| {row['search_bytes'] / 1024:.0f} KiB in {row['requests']} requests |"
         )
-    print(json.dumps({str(key): value for key, value in results.items()}))
+    if len(rows) > 1:
+        small, large = rows[0], rows[-1]
+        factor = large["size"] / small["size"]
+        lines.append("")
+        lines.append(
+            f"Growth from {small['size']:,} to {large['size']:,} claims ({factor:.0f}x the "
+            f"claims): cold build {large['cold'] / small['cold']:.1f}x, warm build "
+            f"{large['warm'] / small['warm']:.1f}x, floor {large['floor'] / small['floor']:.1f}x."
+        )
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.is_file():
+        kib = int(meminfo.read_text().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB"
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/factcheck-bench"))
+    parser.add_argument("--write", type=Path, help="also write the table to this Markdown file")
+    arguments = parser.parse_args()
+    rows = []
+    for size in sorted(arguments.sizes):
+        rows.append(measure(size, arguments.work, arguments.runs))
+        print(table(rows[-1:]).splitlines()[-1], flush=True)
+    result = table(rows)
+    print(result)
+    if arguments.write:
+        heading = f"Measured on {date.today().isoformat()} on {machine()}."
+        arguments.write.write_text(f"{heading}\n\n{result}\n", "utf-8")
 
 
 if __name__ == "__main__":

@@ -140,11 +140,7 @@ class CardCache:
         """The cached PNG of `card`, drawn and stored first if it is not there yet."""
         path = self.folder / f"{card.key()}.png"
         if not path.is_file():
-            self.folder.mkdir(parents=True, exist_ok=True)
-            data = card_png(card.text, card.verdict_label, card.colour, card.publication)
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(data)
-            os.replace(temporary, path)
+            draw_cards([(path, card)])
         self.used.add(path)
         return path
 
@@ -160,10 +156,45 @@ class CardCache:
 
 def build_cards(catalog: Catalog, folder: Path) -> dict[str, Path]:
     """The card of every claim, by its path in the site; cards no claim uses leave the cache."""
-    cache = CardCache(folder)
-    cards = {card_path(claim.id): cache.get(claim_card(catalog, claim)) for claim in catalog.claims}
-    cache.prune()
+    cards, missing = plan_cards(catalog, folder)
+    draw_cards(missing)
+    prune_cards(folder, set(cards.values()))
     return cards
+
+
+def plan_cards(catalog: Catalog, folder: Path) -> tuple[dict[str, Path], list[tuple[Path, Card]]]:
+    """Each claim's card: its path in the site and its file in the cache; and those to draw.
+
+    Drawing is the slow part (milliseconds a card), so a build can draw the missing cards
+    in another process while it does the rest (`draw_cards`).
+    """
+    cards: dict[str, Path] = {}
+    missing: list[tuple[Path, Card]] = []
+    for claim in catalog.claims:
+        card = claim_card(catalog, claim)
+        path = folder / f"{card.key()}.png"
+        cards[card_path(claim.id)] = path
+        if not path.is_file():
+            missing.append((path, card))
+    return cards, missing
+
+
+def draw_cards(missing: list[tuple[Path, Card]]) -> None:
+    """Draw each card into its file in the cache, atomically."""
+    for path, card in missing:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = card_png(card.text, card.verdict_label, card.colour, card.publication)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+
+
+def prune_cards(folder: Path, keep: set[Path]) -> None:
+    """Delete the cached cards that no claim shows any more."""
+    if folder.is_dir():
+        for path in folder.glob("*.png"):
+            if path not in keep:
+                path.unlink(missing_ok=True)
 
 
 def _fit_claim(text: str) -> tuple[int, list[str]]:

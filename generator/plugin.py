@@ -14,11 +14,13 @@ MkDocs builds them again; the output of pages that no longer exist is removed.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import hashlib
 import html
 import json
 import logging
+import os
 import pickle
 import re
 import shutil
@@ -68,7 +70,9 @@ class _Memory:
     pagefind: threading.Thread | None = None
 
 
-_MEMORY: dict[Path, _Memory] = {}
+# By project folder and site URL: `mkdocs serve` publishes at its own address, so its pages
+# differ from a build's, and each keeps its own pages.
+_MEMORY: dict[tuple[Path, str], _Memory] = {}
 
 
 class FactCheckPlugin(BasePlugin[FactCheckConfig]):
@@ -84,6 +88,8 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         self.used_html: set[str] = set()
         self.watched: tuple[Path, ...] = ()
         self.cards: dict[str, Path] = {}
+        self.drawing: concurrent.futures.Future[None] | None = None
+        self.site_url = ""
         self.newest_change = metadata.EPOCH
         self.state: dict[str, Any] = {}
 
@@ -112,15 +118,17 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         return config
 
     def _memory(self) -> _Memory:
-        memory = _MEMORY.get(self.root)
+        memory = _MEMORY.get((self.root, self.site_url))
         if memory is None:
-            memory = _Memory(ParseCache(self.cache / "parsed"), PageStore(self.cache / "pages"))
-            _MEMORY[self.root] = memory
+            pages_folder = self.cache / "pages" / _digest(self.site_url.encode()).hex()[:12]
+            memory = _Memory(ParseCache(self.cache / "parsed"), PageStore(pages_folder))
+            _MEMORY[(self.root, self.site_url)] = memory
         return memory
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Runs before MkDocs cleans site_dir, so a broken claims file leaves the old site alone.
         path = _as_typed(self.root / self.config.claims)
+        self.site_url = _site_url(config)
         memory = self._memory()
         try:
             project = load_project(path, cache=memory.parse_cache)
@@ -131,10 +139,13 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         try:
             self.stored = memory.store.render(project, seeds, settings)
             output.sync_tree(self.cache / "files", self.stored.files)
-            self.cards = cards.build_cards(project.catalog, self.cache / "cards")
+            self.cards, missing = cards.plan_cards(project.catalog, self.cache / "cards")
         except OSError as error:
             raise PluginError(f"factcheck: cannot write {self.cache}: {error.strerror}") from None
         self.watched = project.files
+        # Cards are drawn in another process while MkDocs builds the pages, and join the
+        # site when the build is done.
+        self.drawing = _DRAWING.submit(cards.draw_cards, missing) if missing else None
         self.newest_change = max(
             (metadata.claim_lastmod(claim).isoformat() for claim in project.catalog.claims),
             default=metadata.EPOCH,
@@ -142,7 +153,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.stored is not None
-        folder = self.cache / "pages"
+        folder = self._memory().store.folder
         for path in self.stored.pages:
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
@@ -151,8 +162,6 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             generated = File.generated(config, path, abs_src_path=str(folder / path))
             generated.edit_uri = None
             files.append(generated)
-        for path, card in self.cards.items():
-            files.append(File.generated(config, path, abs_src_path=str(card)))
         for path in self.stored.files:
             files.append(
                 File.generated(config, path, abs_src_path=str(self.cache / "files" / path))
@@ -286,13 +295,17 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             (self.cache / "html" / f"{key}.pickle").unlink(missing_ok=True)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.drawing is not None:
+            self.drawing.result()
+        _link_tree(self.cards, Path(config.site_dir) / cards.FOLDER)
         if not self.is_dirty:
             self._prune_html_cache()
+            cards.prune_cards(self.cache / "cards", set(self.cards.values()))
         if self.is_serve:
             self._index_in_background(Path(config.site_dir))
         else:
             try:
-                search.index_site(Path(config.site_dir))
+                search.index_site(Path(config.site_dir), self.cache / "pagefind")
             except search.SearchIndexError as error:
                 raise PluginError(str(error)) from None
         if self.staging is not None:
@@ -324,6 +337,30 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             server.watch(str(claims.parent / "seeds"))
         server.watch(str(TEMPLATES))
         return server
+
+
+_DRAWING = concurrent.futures.ProcessPoolExecutor(max_workers=1)
+
+
+def _link_tree(files: dict[str, Path], folder: Path) -> None:
+    """Make `folder` hold exactly `files` (site paths under it, by their cached file).
+
+    Files are hard links to the cache where the file system allows, else copies.
+    """
+    wanted = {folder.parent / path: source for path, source in files.items()}
+    for target, source in wanted.items():
+        if target.exists() and target.samefile(source):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+    if folder.is_dir():
+        for existing in folder.iterdir():
+            if existing not in wanted:
+                existing.unlink()
 
 
 def _index_quietly(site: Path) -> None:
