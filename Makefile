@@ -50,8 +50,9 @@ schema: $(VENV)/.site-deps
 	$(BIN)/python -m generator schema --out schema/claims.schema.json
 
 # Benchmarks print figures; they are not part of `make test`.
+BENCH_SIZES ?= 1000 10000
 bench: $(VENV)/.test-deps browser-deps
-	$(BIN)/python bench/bench_scale.py
+	$(BIN)/python bench/bench_scale.py --sizes $(BENCH_SIZES) --write BENCHMARKS.md
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

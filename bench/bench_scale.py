@@ -249,8 +249,24 @@ def main() -> None:
     result = table(rows)
     print(result)
     if arguments.write:
-        heading = f"Measured on {date.today().isoformat()} on {machine()}."
-        arguments.write.write_text(f"{heading}\n\n{result}\n", "utf-8")
+        arguments.write.write_text(report(result, arguments.runs), "utf-8")
+
+
+def report(result: str, runs: int) -> str:
+    """BENCHMARKS.md: the table, when and where it was measured, and what it measures."""
+    measured = __doc__.split("in one run:\n", 1)[1].split("\nTimes are", 1)[0]
+    return (
+        "# Benchmarks\n\n"
+        f"Measured on {date.today().isoformat()} on {machine()}, by `make bench` "
+        f"(`bench/bench_scale.py --runs {runs}`). Archives come from `bench/make_corpus.py`: "
+        "realistic claims of about 3.5 KB of YAML each.\n\n"
+        f"{result}\n\n"
+        "What each column measures, for each archive size:\n"
+        f"{measured}\n\n"
+        "Times are medians of the runs, or single runs where a run takes over a minute. "
+        "Ratios compare with the floor measured in the same run, because this machine is "
+        "shared and its speed varies from run to run.\n"
+    )
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -109,6 +110,37 @@ def read_meta(text: str) -> tuple[dict[str, Any], str]:
     line, _, body = text.partition(META_END)
     meta: dict[str, Any] = json.loads(line.removeprefix(META_START))
     return meta, body
+
+
+RAW_HTML = re.compile(r"^<!-- fc:html -->\n(.*?)\n<!-- fc:end -->$", re.MULTILINE | re.DOTALL)
+ID_ATTRIBUTE = re.compile(r'\sid="([^"]+)"')
+
+
+def set_aside_html(markdown: str, nonce: str) -> tuple[str, list[str]]:
+    """The Markdown with each raw HTML section replaced by a placeholder, and the sections.
+
+    The sections are HTML already, which Markdown would pass through unchanged: setting them
+    aside spares the Markdown processor from parsing them. `put_back_html` puts them back.
+    """
+    blocks: list[str] = []
+
+    def placeholder(match: re.Match[str]) -> str:
+        blocks.append(match.group(1))
+        return f"fchtml{nonce}x{len(blocks) - 1}"
+
+    return RAW_HTML.sub(placeholder, markdown), blocks
+
+
+def put_back_html(html: str, blocks: list[str], nonce: str) -> str:
+    """The converted page with each placeholder paragraph replaced by its HTML section."""
+    return re.sub(
+        rf"<p>fchtml{nonce}x([0-9]+)</p>", lambda match: blocks[int(match.group(1))], html
+    )
+
+
+def html_ids(blocks: list[str]) -> set[str]:
+    """The ids that raw HTML sections give their elements, which links may point to."""
+    return {match.group(1) for block in blocks for match in ID_ATTRIBUTE.finditer(block)}
 
 
 def plan_pages(index: Index, structured: StructuredData) -> Iterator[Page]:

@@ -23,6 +23,7 @@ import logging
 import os
 import pickle
 import re
+import secrets
 import shutil
 import threading
 from dataclasses import dataclass, field
@@ -90,6 +91,10 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         self.cards: dict[str, Path] = {}
         self.drawing: concurrent.futures.Future[None] | None = None
         self.site_url = ""
+        # Raw HTML sections of the page being converted stand in the Markdown as placeholders
+        # that no text from claims.yaml can spell: they hold this build's random nonce.
+        self.nonce = secrets.token_hex(16)
+        self.raw_blocks: list[str] = []
         self.newest_change = metadata.EPOCH
         self.state: dict[str, Any] = {}
 
@@ -233,7 +238,8 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
                 page.meta["factcheck_html"] = key
                 return ""
             page.meta["factcheck_html_new"] = key
-            return body
+            markdown, self.raw_blocks = pages.set_aside_html(body, self.nonce)
+            return markdown
         return SNIPPET_MARKER.sub(lambda match: self._snippet(match.group(1), page), markdown)
 
     def on_page_content(
@@ -248,6 +254,10 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             return str(cached_content)
         key = page.meta.pop("factcheck_html_new", None)
         if key is not None:
+            content = pages.put_back_html(content, self.raw_blocks, self.nonce)
+            page.present_anchor_ids = (page.present_anchor_ids or set()) | pages.html_ids(
+                self.raw_blocks
+            )
             self.used_html.add(key)
             entry = (content, page.toc, sorted(page.present_anchor_ids or ()))
             self.cached_html[key] = entry

@@ -64,3 +64,27 @@ def test_broken_claims_file_fails_the_build_and_keeps_the_previous_site(tmp_path
     assert "Traceback" not in result.stderr
     after = (project / "site" / "claims" / "volunteers-500" / "index.html").read_bytes()
     assert after == before
+
+
+def test_every_link_between_pages_of_the_built_site_resolves(real_site: Path) -> None:
+    # Generated pages link in raw HTML, which MkDocs does not check: check every link here.
+    import posixpath
+    from urllib.parse import unquote, urlsplit
+
+    import lxml.html
+
+    broken = []
+    checked = 0
+    for page in real_site.rglob("*.html"):
+        folder = posixpath.dirname(page.relative_to(real_site).as_posix())
+        for element in lxml.html.fromstring(page.read_bytes()).iter("a", "link"):
+            href = element.get("href") or ""
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            target = real_site / posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
+            checked += 1
+            if not (target.is_file() or (target / "index.html").is_file()):
+                broken.append(f"{page.relative_to(real_site)}: {href}")
+    assert checked > 1000
+    assert broken == []

@@ -266,11 +266,18 @@ def test_each_scorecard_counts_the_articles_own_accuracy(real_site: Path, catalo
             if appearance.source == source.id
         )
         page = lxml.html.fromstring((real_site / "sources" / source.id / "index.html").read_bytes())
-        (table,) = [t for t in page.iter("table") if "Accuracy of the report" in t.text_content()]
+        # The scorecard is a chart whose text alternative lists each rating and its count.
+        (chart,) = [
+            svg
+            for svg in page.iter("{*}svg", "svg")
+            if "scorecard" in svg.get("id", "") or "How accurately" in svg.text_content()
+        ]
+        description = chart.find(".//{*}desc")
+        if description is None:
+            description = chart.find(".//desc")
         shown = {
-            row[0].text_content().strip(): int(row[1].text_content())
-            for row in table.iter("tr")
-            if row.find("td") is not None
+            label.strip(): int(count)
+            for label, count in (part.rsplit(":", 1) for part in description.text.split(";"))
         }
         assert shown == {rating.label: counts[rating.id] for rating in catalog.ratings}
 

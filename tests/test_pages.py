@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -134,3 +135,27 @@ def test_overlapping_and_nested_quotes_all_stay_marked() -> None:
 
 def test_normalise_folds_whitespace_and_curly_quotes() -> None:
     assert normalise("“a”\n  ‘b’") == "\"a\" 'b'"
+
+
+def test_setting_raw_html_aside_gives_the_html_markdown_would() -> None:
+    import markdown
+
+    from generator.pages import put_back_html, set_aside_html
+    from tests.test_properties import EXTENSION_CONFIGS, EXTENSIONS
+
+    def convert(text: str) -> str:
+        return markdown.Markdown(
+            extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS
+        ).convert(text)
+
+    def tidy(html: str) -> str:
+        return re.sub(r"<!-- fc:(?:html|end) -->", "", re.sub(r">\s+<", "><", html)).strip()
+
+    site = render_fixture()
+    set_aside = 0
+    for text in site.pages.values():
+        _, body = read_meta(text)
+        shortened, blocks = set_aside_html(body, "0123abcd")
+        set_aside += len(blocks)
+        assert tidy(put_back_html(convert(shortened), blocks, "0123abcd")) == tidy(convert(body))
+    assert set_aside > 10
