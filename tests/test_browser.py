@@ -244,12 +244,14 @@ def test_filter_narrows_the_table_and_the_url_keeps_it(visit: Any) -> None:
     rows = page.locator("table.fc-claims tbody tr")
     total = rows.count()
     page.select_option("select[name=verdict]", "incorrect")
+    expect(page.locator(".fc-filters__count")).to_contain_text("matching claims")
     visible = page.locator("table.fc-claims tbody tr:not([hidden])")
     assert 0 < visible.count() < total
     assert "verdict=incorrect" in page.url
     shown = visible.count()
     again = visit().open(page.url.removeprefix(reader.base_url))
     assert again.locator("select[name=verdict]").input_value() == "incorrect"
+    expect(again.locator(".fc-filters__count")).to_contain_text("matching claims")
     assert again.locator("table.fc-claims tbody tr:not([hidden])").count() == shown
     badges = again.locator("table.fc-claims tbody tr:not([hidden]) .fc-verdict").all_inner_texts()
     assert set(badges) == {"Incorrect"}
