@@ -15,18 +15,16 @@ MkDocs builds them again; the output of pages that no longer exist is removed.
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import hashlib
 import html
 import json
 import logging
 import os
-import pickle
 import re
 import secrets
 import shutil
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +41,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from generator import cards, metadata, output, pages, search
+from generator.htmlcache import HtmlCache
 from generator.load import CatalogError, load_project
 from generator.site import PageStore, Settings, Stored, read_seed_texts
 from generator.storage import ParseCache
@@ -67,7 +66,7 @@ class _Memory:
 
     parse_cache: ParseCache
     store: PageStore
-    html: dict[str, Any] = field(default_factory=dict)
+    html: HtmlCache
     pagefind: threading.Thread | None = None
 
 
@@ -85,8 +84,8 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         self.is_staged = False
         self.is_dirty = False
         self.is_serve = False
-        self.cached_html: dict[str, Any] = {}
-        self.used_html: set[str] = set()
+        self.converted: dict[str, Any] = {}
+        """Pages whose HTML comes from the cache, by source path, until MkDocs asks for it."""
         self.watched: tuple[Path, ...] = ()
         self.cards: dict[str, Path] = {}
         self.drawing: concurrent.futures.Future[None] | None = None
@@ -126,7 +125,11 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         memory = _MEMORY.get((self.root, self.site_url))
         if memory is None:
             pages_folder = self.cache / "pages" / _digest(self.site_url.encode()).hex()[:12]
-            memory = _Memory(ParseCache(self.cache / "parsed"), PageStore(pages_folder))
+            memory = _Memory(
+                ParseCache(self.cache / "parsed"),
+                PageStore(pages_folder),
+                HtmlCache(self.cache / "html.sqlite"),
+            )
             _MEMORY[(self.root, self.site_url)] = memory
         return memory
 
@@ -178,7 +181,6 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         if self.is_dirty:
             self._invalidate_stale_output(Path(config.site_dir), files)
             self._save_state(Path(config.site_dir))
-        self._load_html_cache()
         return nav
 
     def _output_state(self, nav: Navigation, config: MkDocsConfig, files: Files) -> dict[str, Any]:
@@ -233,9 +235,9 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             page.meta["title"] = html.escape(meta.pop("title", ""))
             page.meta.update(meta)
             key = _html_key(body, page.file.src_uri, config)
-            cached = self.cached_html.get(key)
+            cached = self._memory().html.get(key)
             if cached is not None:
-                page.meta["factcheck_html"] = key
+                self.converted[page.file.src_uri] = cached
                 return ""
             page.meta["factcheck_html_new"] = key
             markdown, self.raw_blocks = pages.set_aside_html(body, self.nonce)
@@ -245,10 +247,9 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
     def on_page_content(
         self, content: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        key = page.meta.pop("factcheck_html", None)
-        if key is not None:
-            self.used_html.add(key)
-            cached_content, toc, anchors = self.cached_html[key]
+        cached = self.converted.pop(page.file.src_uri, None)
+        if cached is not None:
+            cached_content, toc, anchors = cached
             page.toc = toc
             page.present_anchor_ids = set(anchors)
             return str(cached_content)
@@ -258,10 +259,8 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             page.present_anchor_ids = (page.present_anchor_ids or set()) | pages.html_ids(
                 self.raw_blocks
             )
-            self.used_html.add(key)
             entry = (content, page.toc, sorted(page.present_anchor_ids or ()))
-            self.cached_html[key] = entry
-            self._store_html(key, entry)
+            self._memory().html.put(key, entry)
         return content
 
     def _snippet(self, name: str, page: Page) -> str:
@@ -271,45 +270,12 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             raise PluginError(f"{page.file.src_uri}: unknown snippet '{name}' (known: {known})")
         return self.stored.snippets[name]
 
-    def _load_html_cache(self) -> None:
-        memory = self._memory()
-        self.cached_html = memory.html
-        if memory.html:
-            return
-        folder = self.cache / "html"
-        for path in folder.glob("*.pickle") if folder.is_dir() else []:
-            try:
-                with path.open("rb") as stream:
-                    memory.html[path.stem] = pickle.load(stream)
-            except (
-                OSError,
-                EOFError,
-                pickle.UnpicklingError,
-                ValueError,
-                TypeError,
-                AttributeError,
-            ):
-                continue
-
-    def _store_html(self, key: str, entry: Any) -> None:
-        # A cache that cannot be written only costs time.
-        with contextlib.suppress(OSError):
-            output.write_atomically(
-                self.cache / "html" / f"{key}.pickle", pickle.dumps(entry, protocol=5)
-            )
-
-    def _prune_html_cache(self) -> None:
-        """After a full build, forget the HTML of pages that no longer exist."""
-        for key in set(self.cached_html) - self.used_html:
-            del self.cached_html[key]
-            (self.cache / "html" / f"{key}.pickle").unlink(missing_ok=True)
-
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.drawing is not None:
             self.drawing.result()
         _link_tree(self.cards, Path(config.site_dir) / cards.FOLDER)
+        self._memory().html.save(prune=not self.is_dirty)
         if not self.is_dirty:
-            self._prune_html_cache()
             cards.prune_cards(self.cache / "cards", set(self.cards.values()))
         if self.is_serve:
             self._index_in_background(Path(config.site_dir))

@@ -1,0 +1,73 @@
+"""Converted pages kept between builds: each generated page's HTML, by the digest of its Markdown.
+
+One SQLite file holds them all: a large archive has tens of thousands of pages, and one file
+per page would cost a file creation each, which is slow on many file systems. Entries are read
+one at a time, when a page asks for its own, so the cache is never held in memory whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+SCHEMA = "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
+
+
+class HtmlCache:
+    """Converted pages by key; a cache that cannot be read or written only costs time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.pending: dict[str, bytes] = {}
+        self.used: set[str] = set()
+        self.connection: sqlite3.Connection | None = None
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self.connection is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                connection = sqlite3.connect(self.path, check_same_thread=False)
+                connection.execute(SCHEMA)
+                self.connection = connection
+            except sqlite3.Error:
+                return None
+        return self.connection
+
+    def get(self, key: str) -> Any:
+        """The entry stored under `key`, or None."""
+        self.used.add(key)
+        if key in self.pending:
+            return pickle.loads(self.pending[key])
+        connection = self._connect()
+        if connection is None:
+            return None
+        try:
+            row = connection.execute("SELECT value FROM pages WHERE key = ?", (key,)).fetchone()
+            return None if row is None else pickle.loads(row[0])
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        """Store `value` under `key`; it is written with the others by `save`."""
+        self.used.add(key)
+        self.pending[key] = pickle.dumps(value, protocol=5)
+
+    def save(self, *, prune: bool) -> None:
+        """Write the new entries; with `prune`, drop those no page asked for since the last save."""
+        connection = self._connect()
+        if connection is None:
+            return
+        with contextlib.suppress(sqlite3.Error), connection:
+            connection.executemany(
+                "INSERT OR REPLACE INTO pages (key, value) VALUES (?, ?)", self.pending.items()
+            )
+            if prune:
+                connection.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+                connection.execute("DELETE FROM used")
+                connection.executemany("INSERT INTO used VALUES (?)", ((k,) for k in self.used))
+                connection.execute("DELETE FROM pages WHERE key NOT IN (SELECT key FROM used)")
+        self.pending.clear()
+        self.used.clear()
