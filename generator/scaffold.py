@@ -66,7 +66,7 @@ def file_to_edit(loaded: Loaded, path: Where, *, chosen: Path | None = None) -> 
 def add_claim(
     path: Path, claim: dict[str, Any], *, file: Path | None = None, today: date | None = None
 ) -> Change:
-    """Append `claim` (the fields of a Claim, history and reviewed included) to the claims.
+    """Append `claim` (every field of a Claim, `published` and `history` included) to the claims.
 
     It goes into the claims file `path`, or into `file`.
     """
