@@ -1,8 +1,9 @@
 """The fields that `new` and `new-source` ask for, and asking for them in a terminal.
 
 In a terminal, each missing field is asked for in turn; Tab completes ids from the claims
-file (claimants, sources, ratings, confidence levels) and the allowed kinds and stances.
-Without a terminal, every field must come as an option, and a missing one is an error.
+file (claimants, sources, ratings, confidence levels) and the allowed kinds, title kinds
+and stances. Without a terminal, every required field must come as an option, and a missing
+one is an error.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import get_args
 
-from generator.model import Catalog, SourceKind, Stance
+from generator.model import Catalog, SourceKind, Stance, TitleKind
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class Ask:
     question: str
     choices: Callable[[Catalog], list[str]] | None = None
     required: bool = True
+    needs: str | None = None
+    """In a terminal, ask only when this other field has an answer."""
 
 
 def _ids(section: str) -> Callable[[Catalog], list[str]]:
@@ -41,6 +44,7 @@ CLAIM_FIELDS = (
     Ask("claimed", "When it was made (YYYY-MM-DD)"),
     Ask("source", "Where it appeared (source id)", _ids("sources")),
     Ask("quote", "The words exactly as published there"),
+    Ask("accuracy", "How accurately that source reported the claim (rating id)", _ids("ratings")),
     Ask("rating", "Verdict (rating id)", _ids("ratings")),
     Ask("confidence", "Confidence (id)", _ids("confidence")),
     Ask("summary", "Summary: the conclusion in one to three sentences"),
@@ -54,10 +58,29 @@ CLAIM_FIELDS = (
 SOURCE_FIELDS = (
     Ask("id", "Id of the new source (lowercase words joined by hyphens)", _ids("sources")),
     Ask("title", "Headline or title"),
+    Ask(
+        "title-kind",
+        "Title kind: headline (the document's own headline, checked against it) or "
+        "description (your words for the document, or a title guessed from its URL)",
+        _fixed(get_args(TitleKind)),
+    ),
     Ask("kind", "Kind of document", _fixed(get_args(SourceKind))),
     Ask("url", "Address of the page (https://...)"),
     Ask("archive-url", "Address of an archived copy (Enter for none)", required=False),
     Ask("publisher", "Publisher (Enter for none)", required=False),
+    Ask(
+        "original-publisher",
+        "For a copy of another outlet's story: the outlet that wrote it (Enter for none)",
+        required=False,
+    ),
+    Ask(
+        "mirror",
+        "Is the page an unofficial copy on a scraper or aggregator site, rather than a "
+        "story carried by agreement? yes or no (Enter for no)",
+        _fixed(("yes", "no")),
+        required=False,
+        needs="original-publisher",
+    ),
     Ask("date", "Publication date, YYYY-MM-DD (Enter if unknown)", required=False),
 )
 
@@ -84,6 +107,8 @@ def complete_fields(
         return values
     try:
         for field in missing:
+            if field.needs is not None and not values.get(field.needs):
+                continue
             choices = field.choices(catalog) if field.choices else []
             answer = _ask(field.question, choices)
             while field.required and not answer:

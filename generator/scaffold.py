@@ -66,7 +66,7 @@ def file_to_edit(loaded: Loaded, path: Where, *, chosen: Path | None = None) -> 
 def add_claim(
     path: Path, claim: dict[str, Any], *, file: Path | None = None, today: date | None = None
 ) -> Change:
-    """Append `claim` (the fields of a Claim, history and reviewed included) to the claims.
+    """Append `claim` (every field of a Claim, `published` and `history` included) to the claims.
 
     It goes into the claims file `path`, or into `file`.
     """
@@ -220,15 +220,24 @@ def claim_record(
     tags: list[str] | None = None,
     today: date | None = None,
 ) -> dict[str, Any]:
-    """A complete claim from the answers of `new`: its first verdict and review are today."""
+    """A complete claim from the answers of `new`, its fields in the model's order.
+
+    The desk publishes it today: `published`, its first history entry and `reviewed` are
+    today's date.
+    """
     day = today or date.today()
+    appearance = {
+        "source": values["source"],
+        "quote": values["quote"],
+        "accuracy": values["accuracy"],
+    }
     record: dict[str, Any] = {
         "id": values["id"],
         "claim": values["claim"],
         "short": values["short"],
         "claimant": values["claimant"],
         "claimed": _date("claimed", values["claimed"]),
-        "appearances": [{"source": values["source"], "quote": values["quote"]}],
+        "appearances": [appearance],
         "rating": values["rating"],
         "confidence": values["confidence"],
     }
@@ -244,6 +253,7 @@ def claim_record(
                 "note": values["evidence-note"],
             }
         ],
+        "published": day,
         "history": [{"date": day, "rating": values["rating"], "note": values["note"]}],
         "reviewed": day,
     }
@@ -253,10 +263,19 @@ def claim_record(
 
 
 def source_record(values: Mapping[str, str | None]) -> dict[str, Any]:
-    """A source from the answers of `new-source`, in the order the claims file writes them."""
-    record: dict[str, Any] = {"id": values["id"], "title": values["title"]}
+    """A source from the answers of `new-source`, in the order the claims file writes them:
+    the model's, except that `kind` comes before the addresses."""
+    record: dict[str, Any] = {
+        "id": values["id"],
+        "title": values["title"],
+        "title_kind": values["title-kind"],
+    }
     if values.get("publisher"):
         record["publisher"] = values["publisher"]
+    if values.get("original-publisher"):
+        record["original_publisher"] = values["original-publisher"]
+    if _yes("mirror", values.get("mirror")):
+        record["mirror"] = True
     if values.get("date"):
         record["date"] = _date("date", values["date"])
     record["kind"] = values["kind"]
@@ -264,6 +283,14 @@ def source_record(values: Mapping[str, str | None]) -> dict[str, Any]:
     if values.get("archive-url"):
         record["archive_url"] = values["archive-url"]
     return record
+
+
+def _yes(option: str, text: str | None) -> bool:
+    if text in (None, "", "no"):
+        return False
+    if text == "yes":
+        return True
+    raise ScaffoldError(f"--{option}: {text!r} is neither yes nor no; answer yes or no")
 
 
 def _date(option: str, text: str | None) -> date | None:

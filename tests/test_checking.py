@@ -57,7 +57,7 @@ def test_errors_as_github_annotations(
     status, out, err = check(capsys, "--format", "github", "claims.yaml")
     assert status == 1
     assert out == (
-        "::error file=claims.yaml,line=38,col=11,title=sources[1].kind::'press, release: 100%25' "
+        "::error file=claims.yaml,line=49,col=11,title=sources[1].kind::'press, release: 100%25' "
         "is not one of: seed-article, news-report, wire-report, official-statement, "
         "government-report, press-conference, interview, video, satellite-imagery, analysis, "
         "other\n"
@@ -75,14 +75,15 @@ def test_the_default_format_stays_compiler_style(
     status, out, err = check(capsys, "claims.yaml")
     assert (status, out) == (1, "")
     assert err == (
-        "claims.yaml:55:13: claims[0].rating: unknown rating 'wrng' (did you mean 'wrong'?)\n"
+        "claims.yaml:67:13: claims[0].rating: unknown rating 'wrng' (did you mean 'wrong'?)\n"
         "1 problem found; nothing was written\n"
     )
 
 
 HYGIENE = VALID_TEXT.replace(
     "claimants:\n",
-    "  - id: unused-report\n    title: Unused\n    kind: news-report\n"
+    "  - id: unused-report\n    title: Unused\n    title_kind: description\n"
+    "    kind: news-report\n"
     "    url: https://news.example.org/unused\n"
     "    archive_url: https://web.archive.org/web/2024/https://news.example.org/unused\n"
     "claimants:\n",
@@ -91,13 +92,13 @@ HYGIENE = VALID_TEXT.replace(
     "  - id: nobody\n    name: Nobody\n    kind: unattributed\nclaims:\n",
 )
 HYGIENE_WARNINGS = [
-    "claims.yaml:39:10: warning: sources[1].url: no archived copy; add archive_url, a copy of "
+    "claims.yaml:50:10: warning: sources[1].url: no archived copy; add archive_url, a copy of "
     "the page in a web archive, in case the page changes or goes",
-    "claims.yaml:40:9: warning: sources[2].id: no claim cites source 'unused-report'; cite it "
+    "claims.yaml:51:9: warning: sources[2].id: no claim cites source 'unused-report'; cite it "
     "in appearances or evidence, or remove it",
-    "claims.yaml:50:9: warning: claimants[1].id: no claim names claimant 'nobody'; use it, "
+    "claims.yaml:62:9: warning: claimants[1].id: no claim names claimant 'nobody'; use it, "
     "or remove it",
-    "claims.yaml:81:15: warning: claims[0].reviewed: last reviewed 31 days ago, more than 30: "
+    "claims.yaml:95:15: warning: claims[0].reviewed: last reviewed 31 days ago, more than 30: "
     "check the claim again, then set reviewed to the date you did",
 ]
 
@@ -125,7 +126,7 @@ def test_strict_turns_warnings_into_errors(
     status, out, err = check(capsys, "--strict", "--stale-days", "100000", "claims.yaml")
     assert (status, out) == (1, "")
     assert err.splitlines() == [
-        "claims.yaml:39:10: sources[1].url: no archived copy; add archive_url, a copy of the "
+        "claims.yaml:50:10: sources[1].url: no archived copy; add archive_url, a copy of the "
         "page in a web archive, in case the page changes or goes",
         "1 problem found; nothing was written",
     ]
@@ -142,7 +143,7 @@ def test_warnings_as_github_annotations(
     status, out, _ = check(capsys, "--format", "github", "--stale-days", "100000", "claims.yaml")
     assert status == 0
     assert out.splitlines() == [
-        "::warning file=claims.yaml,line=39,col=10,title=sources[1].url::no archived copy; add "
+        "::warning file=claims.yaml,line=50,col=10,title=sources[1].url::no archived copy; add "
         "archive_url, a copy of the page in a web archive, in case the page changes or goes",
         "claims.yaml: 1 claims, 2 sources: no problems, 1 warning",
     ]
@@ -196,7 +197,7 @@ def test_an_edited_history_entry_is_refused(
     current = VALID_TEXT.replace("note: No source yet.", "note: No source at all.")
     assert compare(in_tmp, capsys, VALID_TEXT, current) == (
         1,
-        "claims.yaml:69:15: claims[0].history[0].note: the history entry of 2024-03-02 was "
+        "claims.yaml:82:15: claims[0].history[0].note: the history entry of 2024-03-02 was "
         "edited (note was 'No source yet.'); history is append-only: restore it, and add a new "
         "entry (correction: true if it corrects our error)\n"
         "1 problem found; nothing was written",
@@ -206,12 +207,14 @@ def test_an_edited_history_entry_is_refused(
 def test_a_removed_history_entry_is_refused(
     in_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # The first entry is the first publication: without it, the file is valid only with
+    # `published` moved to the next entry's date, and the rule still sees the rewrite.
     current = VALID_TEXT.replace(
         "      - date: 2024-03-02\n        rating: unproven\n        note: No source yet.\n", ""
-    )
+    ).replace("published: 2024-03-02", "published: 2024-03-03")
     assert compare(in_tmp, capsys, VALID_TEXT, current) == (
         1,
-        "claims.yaml:67:15: claims[0].history[0].date: the history entry of 2024-03-02 was "
+        "claims.yaml:80:15: claims[0].history[0].date: the history entry of 2024-03-02 was "
         "edited (date was 2024-03-02); history is append-only: restore it, and add a new entry "
         "(correction: true if it corrects our error)\n"
         "1 problem found; nothing was written",
@@ -223,7 +226,7 @@ def test_a_removed_history_entry_is_refused(
     ).replace("rating: wrong\n    confidence", "rating: unproven\n    confidence")
     assert compare(in_tmp, capsys, VALID_TEXT, current) == (
         1,
-        "claims.yaml:67:7: claims[0].history: the history entry of 2024-03-03 (wrong) was "
+        "claims.yaml:80:7: claims[0].history: the history entry of 2024-03-03 (wrong) was "
         "removed; history is append-only: restore it, and add a new entry for the change\n"
         "1 problem found; nothing was written",
     )
@@ -237,6 +240,7 @@ SECOND_CLAIM = """  - id: ferry-built
     appearances:
       - source: article
         quote: The mayor said the new ferry carries 300 passengers.
+        accuracy: accurate
     rating: unproven
     confidence: high
     summary: Nobody says when.
@@ -245,6 +249,7 @@ SECOND_CLAIM = """  - id: ferry-built
       - source: operator
         stance: context
         note: The specifications give no year.
+    published: 2024-03-04
     history:
       - date: 2024-03-04
         rating: unproven
@@ -259,7 +264,7 @@ def test_a_deleted_claim_needs_a_correction_record(
 ) -> None:
     assert compare(in_tmp, capsys, TWO_CLAIMS, VALID_TEXT) == (
         1,
-        "claims.yaml:45:1: claims: claim 'ferry-built' was deleted without a correction record; "
+        "claims.yaml:56:1: claims: claim 'ferry-built' was deleted without a correction record; "
         "add under retired: an entry with id: ferry-built, the date and a note saying why it "
         "was withdrawn\n"
         "1 problem found; nothing was written",
@@ -273,7 +278,7 @@ def test_a_deleted_claim_needs_a_correction_record(
     status, message = compare(in_tmp, capsys, VALID_TEXT + retired, VALID_TEXT)
     assert (status, message) == (
         1,
-        "claims.yaml:2:1: retired: the retired entry 'ferry-built' was removed; retired entries "
+        "claims.yaml:5:1: retired: the retired entry 'ferry-built' was removed; retired entries "
         "stay, so that the old address keeps saying what happened: restore it\n"
         "1 problem found; nothing was written",
     )
@@ -283,7 +288,7 @@ def test_a_renamed_claim_needs_a_redirect(in_tmp: Path, capsys: pytest.CaptureFi
     renamed = TWO_CLAIMS.replace("- id: ferry-built", "- id: ferry-build-year")
     assert compare(in_tmp, capsys, TWO_CLAIMS, renamed) == (
         1,
-        "claims.yaml:74:9: claims[1].id: claim 'ferry-built' was renamed to 'ferry-build-year' "
+        "claims.yaml:87:9: claims[1].id: claim 'ferry-built' was renamed to 'ferry-build-year' "
         "without a redirect; add under retired: an entry with id: ferry-built, the date, a note "
         "and redirect: ferry-build-year\n"
         "1 problem found; nothing was written",
@@ -291,7 +296,7 @@ def test_a_renamed_claim_needs_a_redirect(in_tmp: Path, capsys: pytest.CaptureFi
     record = "retired:\n  - id: ferry-built\n    date: 2024-03-05\n    note: Renamed.\n"
     assert compare(in_tmp, capsys, TWO_CLAIMS, renamed + record) == (
         1,
-        "claims.yaml:96:9: retired[0].id: claim 'ferry-built' was renamed to "
+        "claims.yaml:111:9: retired[0].id: claim 'ferry-built' was renamed to "
         "'ferry-build-year', which carries its history; add redirect: ferry-build-year\n"
         "1 problem found; nothing was written",
     )
@@ -310,9 +315,9 @@ def test_retired_entries_are_checked_like_other_records(
     status, _, err = check(capsys, "--stale-days", "100000", "claims.yaml")
     assert status == 1
     assert [line for line in err.splitlines() if "warning" not in line] == [
-        "claims.yaml:96:9: retired[0].id: 'ferry-built' is retired, but a claim still has this "
+        "claims.yaml:111:9: retired[0].id: 'ferry-built' is retired, but a claim still has this "
         "id; give the claim a new id, or remove this entry",
-        "claims.yaml:99:15: retired[0].redirect: unknown claim 'ferry-300s' (did you mean "
+        "claims.yaml:114:15: retired[0].redirect: unknown claim 'ferry-300s' (did you mean "
         "'ferry-300'?)",
         "2 problems found; nothing was written",
     ]

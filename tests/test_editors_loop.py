@@ -75,6 +75,7 @@ NEW = [
     "--claimed", "2024-03-02",
     "--source", "article",
     "--quote", "The mayor said the new ferry carries 300 passengers.",
+    "--accuracy", "accurate",
     "--rating", "unproven",
     "--confidence", "high",
     "--summary", "No source gives the year.",
@@ -125,9 +126,9 @@ def test_the_editors_loop(repository: Path) -> None:
     refused = generator(repository, "check", "--base", "main", "--stale-days", "100000")
     assert (refused.returncode, refused.stdout) == (1, "")
     assert refused.stderr.splitlines() == [
-        "claims.yaml:39:10: warning: sources[1].url: no archived copy; add archive_url, a copy "
+        "claims.yaml:50:10: warning: sources[1].url: no archived copy; add archive_url, a copy "
         "of the page in a web archive, in case the page changes or goes",
-        "claims.yaml:72:15: claims[0].history[1].note: the history entry of 2024-03-03 was "
+        "claims.yaml:85:15: claims[0].history[1].note: the history entry of 2024-03-03 was "
         "edited (note was 'The operator publishes its specifications.'); history is "
         "append-only: restore it, and add a new entry (correction: true if it corrects our "
         "error)",
@@ -138,9 +139,9 @@ def test_the_editors_loop(repository: Path) -> None:
     )
     assert annotated.returncode == 1
     assert annotated.stdout.splitlines() == [
-        "::warning file=claims.yaml,line=39,col=10,title=sources[1].url::no archived copy; add "
+        "::warning file=claims.yaml,line=50,col=10,title=sources[1].url::no archived copy; add "
         "archive_url, a copy of the page in a web archive, in case the page changes or goes",
-        "::error file=claims.yaml,line=72,col=15,title=claims[0].history[1].note::the history "
+        "::error file=claims.yaml,line=85,col=15,title=claims[0].history[1].note::the history "
         "entry of 2024-03-03 was edited (note was 'The operator publishes its specifications.'); "
         "history is append-only: restore it, and add a new entry (correction: true if it "
         "corrects our error)",

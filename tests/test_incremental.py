@@ -1,14 +1,16 @@
 """Incremental rendering is never wrong: after any sequence of edits, it equals a clean render.
 
 Each example starts from the valid fixture, in one claims file or split over included files,
-and applies random edits: a verdict change, a new claim, a deleted claim, a renamed id, an
-edited source or claimant, a changed template. After every edit the page store (with its parse
-cache, both kept from step to step as under `mkdocs serve`) must hold exactly the files of a
-clean render, byte for byte, and must not have rendered pages whose inputs did not change.
+and applies random edits: a verdict change, a new claim, a deleted claim, a retired claim, a
+renamed id, an appearance's accuracy, an edited source or claimant, a changed template. After
+every edit the page store (with its parse cache, both kept from step to step as under
+`mkdocs serve`) must hold exactly the files of a clean render, byte for byte, and must not have
+rendered pages whose inputs did not change.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 from datetime import date
@@ -28,7 +30,10 @@ from tests.projects import REPO, VALID, dump_claims
 
 TODAY = date(2025, 1, 1)
 SETTINGS = Settings("https://fixture.example.org/")
-EDITS = ("verdict", "add", "delete", "rename", "source", "claimant", "template", "nothing")
+EDITS = (
+    "verdict", "add", "delete", "retire", "rename", "accuracy", "source", "claimant",
+    "template", "nothing",
+)  # fmt: skip
 
 
 class Workspace:
@@ -61,23 +66,36 @@ class Workspace:
         self.counter += 1
         return f"{prefix}-{self.counter}"
 
+    def next_rating(self, current: str) -> str:
+        ratings = [rating["id"] for rating in self.data["ratings"]]
+        return ratings[(ratings.index(current) + 1) % len(ratings)]
+
     def apply(self, edit: str, pick: int) -> None:
         claims = self.data["claims"]
         claim = claims[pick % len(claims)]
         if edit == "verdict":
-            ratings = [rating["id"] for rating in self.data["ratings"]]
-            rating = ratings[(ratings.index(claim["rating"]) + 1) % len(ratings)]
+            rating = self.next_rating(claim["rating"])
             last = claim["history"][-1]["date"]
             day = date.fromordinal(max(last.toordinal() + 1, date(2024, 12, 1).toordinal()))
             claim["history"].append({"date": day, "rating": rating, "note": "New evidence."})
             claim["rating"] = rating
             claim["reviewed"] = day
         elif edit == "add":
-            claims.append({**claim, "id": self.fresh("added"), "short": f"Added {self.counter}"})
+            # A deep copy: a later edit of either claim must not change the other.
+            added = copy.deepcopy(claim)
+            claims.append({**added, "id": self.fresh("added"), "short": f"Added {self.counter}"})
         elif edit == "delete" and len(claims) > 1:
             claims.remove(claim)
+        elif edit == "retire" and len(claims) > 1:
+            claims.remove(claim)
+            note = f"Withdrawn [{self.fresh('retired')}]."
+            retired = {"id": claim["id"], "date": date(2024, 12, 15), "note": note}
+            self.data.setdefault("retired", []).append(retired)
         elif edit == "rename":
             claim["id"] = self.fresh("renamed")
+        elif edit == "accuracy":
+            appearance = claim["appearances"][0]
+            appearance["accuracy"] = self.next_rating(appearance["accuracy"])
         elif edit == "source":
             source = self.data["sources"][pick % len(self.data["sources"])]
             source["title"] = f"{source['title'].split(' [')[0]} [{self.fresh('edit')}]"

@@ -443,16 +443,19 @@ def test_check_warns_where_the_data_contradicts_itself(
     path = tmp_path / "claims.yaml"
     path.write_text(text, "utf-8")
     shutil.copytree(VALID / "seeds", tmp_path / "seeds")
-    status, out, err = run_in_process(capsys, "check", str(path))
+    # The review is not stale under this limit; the fixture's web source has no archived copy.
+    status, out, err = run_in_process(capsys, "check", "--stale-days", "100000", str(path))
     assert status == 0
-    assert out == f"{path}: 1 claims, 2 sources: no problems, 3 warnings\n"
+    assert out == f"{path}: 1 claims, 2 sources: no problems, 4 warnings\n"
     assert err.splitlines() == [
-        f"{path}:7:3: publisher: warning: no email: readers cannot see who runs and pays for "
+        f"{path}:7:3: warning: publisher: no email: readers cannot see who runs and pays for "
         "the desk or how to reach it; add them",
-        f"{path}:64:19: claims[0].appearances[0].accuracy: warning: 'accurate' says the source "
+        f"{path}:50:10: warning: sources[1].url: no archived copy; add archive_url, a copy of "
+        "the page in a web archive, in case the page changes or goes",
+        f"{path}:64:19: warning: claims[0].appearances[0].accuracy: 'accurate' says the source "
         "reported the claim accurately, but the appearance lists errors of fact; lower the "
         "accuracy or move the text to 'note:'",
-        f"{path}:77:17: claims[0].evidence[0].stance: warning: the stance is 'supports' but the "
+        f"{path}:77:17: warning: claims[0].evidence[0].stance: the stance is 'supports' but the "
         "note speaks of contradicting the claim; check the stance",
     ]
 
@@ -466,7 +469,7 @@ def test_a_qualifier_whose_test_fails_is_a_warning() -> None:
     warnings: list[Problem] = []
     parse_catalog(text.encode("utf-8"), "c.yaml", base_dir=VALID, warnings=warnings)
     assert [str(warning) for warning in warnings] == [
-        "c.yaml:69:18: claims[0].qualifiers[0]: warning: qualifier 'single-source' does not fit: "
+        "c.yaml:69:18: warning: claims[0].qualifiers[0]: qualifier 'single-source' does not fit: "
         "0 evidence sources support the claim, not one; remove it or correct the data"
     ]
 

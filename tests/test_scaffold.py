@@ -28,7 +28,7 @@ VALID_TEXT = (VALID / "claims.yaml").read_text("utf-8")
 # The valid fixture with the claims section in the middle, comments, flow lists, folded text
 # and odd spacing: none of it may change.
 STYLED = (
-    VALID_TEXT.replace("version: 1\n", "version: 1   # schema version\n")
+    VALID_TEXT.replace("version: 2\n", "version: 2   # schema version\n")
     .replace(
         "claimants:\n  - id: mayor\n    name: Mayor of Harbour Town\n    kind: official\n"
         "    same_as: https://en.wikipedia.org/wiki/Mayor\n",
@@ -52,6 +52,7 @@ NEW_CLAIM = [
     "--claimed", "2024-03-02",
     "--source", "article",
     "--quote", "The mayor said the new ferry carries 300 passengers.",
+    "--accuracy", "accurate",
     "--rating", "unproven",
     "--confidence", "high",
     "--summary", "No source gives the year.",
@@ -69,6 +70,7 @@ NEW_CLAIM_TEXT = f"""  - id: ferry-built
     appearances:
       - source: article
         quote: The mayor said the new ferry carries 300 passengers.
+        accuracy: accurate
     rating: unproven
     confidence: high
     qualifiers:
@@ -79,6 +81,7 @@ NEW_CLAIM_TEXT = f"""  - id: ferry-built
       - source: operator
         stance: context
         note: The specifications give no year.
+    published: {TODAY}
     history:
       - date: {TODAY}
         rating: unproven
@@ -144,7 +147,7 @@ def test_new_refuses_an_existing_id_with_the_checks_message(
     assert err.splitlines() == [
         "error: claims.yaml was left unchanged: with claim 'ferry-300', it would have these "
         "problems (lines as they would have been):",
-        "claims.yaml:71:9: claims[1].id: duplicate id 'ferry-300' (first used at line 41); "
+        "claims.yaml:84:9: claims[1].id: duplicate id 'ferry-300' (first used at line 52); "
         "ids must be unique: rename one of them",
     ]
     assert project.read_text("utf-8") == STYLED
@@ -165,8 +168,8 @@ def test_new_refuses_unknown_references_and_suggests(
     status, _, err = run(capsys, "new", *arguments)
     assert status == 1
     assert err.splitlines()[1:] == [
-        "claims.yaml:74:15: claims[1].claimant: unknown claimant 'mayr' (did you mean 'mayor'?)",
-        "claims.yaml:84:17: claims[1].evidence[0].source: unknown source 'operater' (did you "
+        "claims.yaml:87:15: claims[1].claimant: unknown claimant 'mayr' (did you mean 'mayor'?)",
+        "claims.yaml:98:17: claims[1].evidence[0].source: unknown source 'operater' (did you "
         "mean 'operator'?)",
     ]
     assert project.read_text("utf-8") == STYLED
@@ -178,7 +181,8 @@ def test_new_without_a_terminal_needs_every_field(
     status, _, err = run(capsys, "new", "--id", "ferry-built")
     assert status == 1
     assert err == (
-        "error: missing --claim, --short, --claimant, --claimed, --source, --quote, --rating, "
+        "error: missing --claim, --short, --claimant, --claimed, --source, --quote, --accuracy, "
+        "--rating, "
         "--confidence, --summary, --analysis, --evidence, --stance, --evidence-note, --note; "
         "give them as options, or run the command in a terminal to be asked for each\n"
     )
@@ -214,6 +218,7 @@ def test_new_source_appends_a_source(project: Path, capsys: pytest.CaptureFixtur
         "new-source",
         "--id", "gazette-ferry",
         "--title", "Ferry delayed: council, again",
+        "--title-kind", "headline",
         "--kind", "news-report",
         "--url", "https://gazette.example.org/ferry",
         "--archive-url", "https://web.archive.org/web/2024/https://gazette.example.org/ferry",
@@ -224,6 +229,7 @@ def test_new_source_appends_a_source(project: Path, capsys: pytest.CaptureFixtur
     added = (
         "  - id: gazette-ferry\n"
         "    title: 'Ferry delayed: council, again'\n"
+        "    title_kind: headline\n"
         "    publisher: Harbour Gazette\n"
         "    date: 2024-03-04\n"
         "    kind: news-report\n"
@@ -235,11 +241,79 @@ def test_new_source_appends_a_source(project: Path, capsys: pytest.CaptureFixtur
     assert project.read_text("utf-8") == expected
 
 
+COPY = [
+    "new-source",
+    "--id", "digest-ferry",
+    "--title", "Copy of the Gazette's ferry story",
+    "--title-kind", "description",
+    "--kind", "news-report",
+    "--url", "https://digest.example.org/ferry",
+    "--publisher", "Ferry Digest",
+]  # fmt: skip
+
+
+def test_new_source_records_a_copy_of_another_outlets_story(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _, err = run(capsys, *COPY, "--mirror", "yes")
+    assert status == 1
+    assert err.splitlines()[1].endswith(
+        "sources[2].mirror: a mirror copies another outlet's story: add 'original_publisher', "
+        "the outlet that wrote it"
+    )
+    assert project.read_text("utf-8") == STYLED
+    status, _, err = run(capsys, *COPY, "--original-publisher", "Harbour Gazette", "--mirror", "y")
+    assert (status, err) == (1, "error: --mirror: 'y' is neither yes nor no; answer yes or no\n")
+    status, out, _ = run(
+        capsys, *COPY, "--original-publisher", "Harbour Gazette", "--mirror", "yes"
+    )
+    assert (status, out) == (0, "added source 'digest-ferry' to claims.yaml\n")
+    added = (
+        "  - id: digest-ferry\n"
+        "    title: Copy of the Gazette's ferry story\n"
+        "    title_kind: description\n"
+        "    publisher: Ferry Digest\n"
+        "    original_publisher: Harbour Gazette\n"
+        "    mirror: true\n"
+        "    kind: news-report\n"
+        "    url: https://digest.example.org/ferry\n"
+    )
+    after_sources = STYLED.index("claims:\n")
+    assert project.read_text("utf-8") == STYLED[:after_sources] + added + STYLED[after_sources:]
+    source = load_catalog(project).sources[-1]
+    assert (source.original_publisher, source.mirror) == ("Harbour Gazette", True)
+
+
+def test_new_source_asks_about_a_copy_only_for_a_copy(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    answers = {"--title-kind": "description", "--original-publisher": "", "--date": ""}
+    questions = {f"--{field.option}": field.question for field in prompts.SOURCE_FIELDS}
+    asked: list[str] = []
+
+    def answer(prompt: str) -> str:
+        option = next(option for option, text in questions.items() if prompt.startswith(text))
+        asked.append(option)
+        return answers.get(option, "")
+
+    monkeypatch.setattr(builtins, "input", answer)
+    given = [option for option in COPY if option != "--title-kind" and option != "description"]
+    assert run(capsys, *given)[0] == 0
+    assert asked == ["--title-kind", "--archive-url", "--original-publisher", "--date"]
+    assert "headline" in questions["--title-kind"] and "description" in questions["--title-kind"]
+    source = load_catalog(project).sources[-1]
+    assert (source.title_kind, source.original_publisher, source.mirror) == (
+        "description", None, False,
+    )  # fmt: skip
+
+
 def test_new_source_refuses_a_bad_date_before_writing(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, _, err = run(
-        capsys, "new-source", "--id", "x", "--title", "X", "--kind", "other",
+        capsys, "new-source", "--id", "x", "--title", "X", "--title-kind", "description",
+        "--kind", "other",
         "--url", "https://x.example.org/", "--date", "2024-3-4",
     )  # fmt: skip
     assert (status, err) == (
@@ -309,7 +383,7 @@ def test_update_verdict_refuses_a_flow_style_history(
     status, _, err = run(capsys, "update-verdict", "ferry-300", "accurate", "--note", "x")
     assert (status, err) == (
         1,
-        "error: claims.yaml: line 64: the list is not written one '- ' item a line (block "
+        "error: claims.yaml: line 77: the list is not written one '- ' item a line (block "
         "style); add the entry by hand\n",
     )
     assert project.read_text("utf-8") == flow
@@ -409,8 +483,8 @@ def test_new_writes_only_to_a_file_the_claims_are_read_from(
     status, _, err = run(capsys, "new", *NEW_CLAIM, "--file", "more-claims.yaml")
     assert (status, err) == (
         1,
-        "error: more-claims.yaml is not a file the claims are read from; give --file "
-        "claims.yaml, or leave the option out\n",
+        "error: more-claims.yaml is not a file the claims are read from (claims.yaml); give "
+        "one of them, or leave the option out\n",
     )
     assert (project.read_text("utf-8"), other.read_text("utf-8")) == (STYLED, "claims:\n")
     assert run(capsys, "new", *NEW_CLAIM, "--file", "claims.yaml")[0] == 0
