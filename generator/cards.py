@@ -162,19 +162,23 @@ def build_cards(catalog: Catalog, folder: Path) -> dict[str, Path]:
     return cards
 
 
-def plan_cards(catalog: Catalog, folder: Path) -> tuple[dict[str, Path], list[tuple[Path, Card]]]:
+def plan_cards(
+    catalog: Catalog, folder: Path, known: set[Path] | None = None
+) -> tuple[dict[str, Path], list[tuple[Path, Card]]]:
     """Each claim's card: its path in the site and its file in the cache; and those to draw.
 
     Drawing is the slow part (milliseconds a card), so a build can draw the missing cards
-    in another process while it does the rest (`draw_cards`).
+    in another process while it does the rest (`draw_cards`). Files in `known` are taken to
+    be in the cache without looking.
     """
+    known = known or set()
     cards: dict[str, Path] = {}
     missing: list[tuple[Path, Card]] = []
     for claim in catalog.claims:
         card = claim_card(catalog, claim)
         path = folder / f"{card.key()}.png"
         cards[card_path(claim.id)] = path
-        if not path.is_file():
+        if path not in known and not path.is_file():
             missing.append((path, card))
     return cards, missing
 

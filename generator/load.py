@@ -293,7 +293,7 @@ def _load_fast(
         for section in INCLUDED_SECTIONS
         if isinstance(entries := document.data.get(section), list)
     }
-    checker = _Checker(document, base_dir, today, cache.validated, known)
+    checker = _Checker(document, base_dir, today, cache.validated, known, cache.passed)
     try:
         catalog = checker.check()
     except _TooMany:
@@ -513,12 +513,15 @@ class _Checker:
         today: date,
         validated: dict[Fingerprint, BaseModel] | None = None,
         known: dict[str, list[Fingerprint]] | None = None,
+        passed: set[bytes] | None = None,
     ) -> None:
         self.document = document
         # Records validated before, by the fingerprint of their data, and the fingerprint of
         # each entry of a section: a record that did not change is not validated again.
         self.validated = {} if validated is None else validated
         self.known = known or {}
+        # Claims that passed the checks across records, by their data and what they refer to.
+        self.passed = set() if passed is None else passed
         self.base_dir = base_dir
         self.today = today
         self.problems = [
@@ -608,8 +611,7 @@ class _Checker:
         self._check_scale(raw)
         for index, source in raw["sources"] or []:
             self._check_source(index, source)
-        for index, claim in raw["claims"] or []:
-            self._check_claim(index, claim, ids)
+        self._check_claims(raw["claims"] or [], ids)
         for index, retired in raw["retired"] or []:
             self._check_retired(index, retired, ids["claims"])
         if not self.problems:
@@ -816,6 +818,36 @@ class _Checker:
             self._check_not_future((*path, field), _day(claim, field))
         self._check_history(path, claim, ids["ratings"])
         self._check_publication(path, claim, ids["ratings"])
+
+    def _check_claims(
+        self, claims: list[tuple[int, dict[Any, Any]]], ids: dict[str, set[str] | None]
+    ) -> None:
+        """Check each claim against the other records.
+
+        A claim that passed before, with the same data, the same ids to refer to and the same
+        date today, passes again without being checked: after an edit, only what it touched.
+        """
+        if any(known is None for known in ids.values()):
+            # A section that is not a list leaves references to it unchecked: check again.
+            self.passed.clear()
+            for index, claim in claims:
+                self._check_claim(index, claim, ids)
+            return
+        referable = sorted((name, sorted(known or ())) for name, known in ids.items())
+        context = fingerprint((referable, self.today))
+        known = self.known.get("claims", [])
+        passed: set[bytes] = set()
+        for index, claim in claims:
+            key = known[index] + context if index < len(known) else None
+            if key is not None and key in self.passed:
+                passed.add(key)
+                continue
+            before = len(self.problems)
+            self._check_claim(index, claim, ids)
+            if key is not None and len(self.problems) == before:
+                passed.add(key)
+        self.passed.clear()
+        self.passed.update(passed)
 
     def _check_history(self, path: Where, claim: dict[Any, Any], ratings: set[str] | None) -> None:
         entries = _entries(claim.get("history")) or []

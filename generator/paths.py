@@ -24,6 +24,14 @@ def verdict(rating_id: str) -> str:
     return f"verdicts/{rating_id}/index.md"
 
 
+def output(path: str) -> str:
+    """Where MkDocs writes the page at `path`: `claims/a.md` to `claims/a/index.html`."""
+    stem = path.removesuffix(".md")
+    if posixpath.basename(stem) == "index":
+        return f"{stem}.html"
+    return f"{stem}/index.html"
+
+
 def list_page(first: str, number: int) -> str:
     """Page `number` (from 1) of the paginated list whose first page is `first`."""
     if number == 1:

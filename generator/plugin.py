@@ -15,6 +15,7 @@ MkDocs builds them again; the output of pages that no longer exist is removed.
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 import hashlib
 import html
 import json
@@ -24,7 +25,7 @@ import re
 import secrets
 import shutil
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +38,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from generator import cards, metadata, output, pages, search
+from generator import cards, metadata, output, pages, paths, search
 from generator.htmlcache import HtmlCache
 from generator.load import CatalogError, load_project
 from generator.site import PageStore, Settings, Stored, read_seed_texts
@@ -67,6 +67,11 @@ class _Memory:
     parse_cache: ParseCache
     store: PageStore
     html: HtmlCache
+    builds: int = 0
+    card_files: set[Path] = field(default_factory=set)
+    """Cards known to be in the cache, drawn or found by an earlier build."""
+    linked: dict[Path, dict[str, Path]] = field(default_factory=dict)
+    """The cards linked into each output folder by the last build there."""
     pagefind: threading.Thread | None = None
 
 
@@ -138,16 +143,24 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         path = _as_typed(self.root / self.config.claims)
         self.site_url = _site_url(config)
         memory = self._memory()
+        # The preview keeps parsed records in memory: it writes them to disk once, at start.
+        memory.parse_cache.is_saving = not (self.is_serve and memory.builds)
+        memory.builds += 1
         try:
             project = load_project(path, cache=memory.parse_cache)
         except CatalogError as error:
             raise PluginError(f"{path.name} has problems; nothing was built:\n{error}") from None
+        # Records and caches live as long as the process: keep the garbage collector from
+        # walking through them again and again during the build (seconds on a large archive).
+        gc.freeze()
         settings = Settings(site_url=_site_url(config))
         seeds = read_seed_texts(project.catalog, path.parent)
         try:
             self.stored = memory.store.render(project, seeds, settings)
             output.sync_tree(self.cache / "files", self.stored.files)
-            self.cards, missing = cards.plan_cards(project.catalog, self.cache / "cards")
+            self.cards, missing = cards.plan_cards(
+                project.catalog, self.cache / "cards", memory.card_files
+            )
         except OSError as error:
             raise PluginError(f"factcheck: cannot write {self.cache}: {error.strerror}") from None
         self.watched = project.files
@@ -161,8 +174,18 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.stored is not None
+        self.state = self._output_state(config, files)
+        register = self.stored.pages
+        if self.is_dirty:
+            site = Path(config.site_dir)
+            if not self._invalidate_stale_output(site, files):
+                # Every other page keeps its output, and no page to build links to one in
+                # Markdown (generated pages link in HTML): MkDocs need not know of them.
+                in_nav = _nav_paths(config.nav)
+                register = [*self.stored.written, *(p for p in self.stored.pages if p in in_nav)]
+            self._save_state(site)
         folder = self._memory().store.folder
-        for path in self.stored.pages:
+        for path in register:
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
                     f"factcheck: content/{path} clashes with a generated page; rename it"
@@ -176,22 +199,16 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             )
         return files
 
-    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-        self.state = self._output_state(nav, config, files)
-        if self.is_dirty:
-            self._invalidate_stale_output(Path(config.site_dir), files)
-            self._save_state(Path(config.site_dir))
-        return nav
-
-    def _output_state(self, nav: Navigation, config: MkDocsConfig, files: Files) -> dict[str, Any]:
+    def _output_state(self, config: MkDocsConfig, files: Files) -> dict[str, Any]:
         """What the output of this build depends on beyond each page's own source file."""
         assert self.stored is not None
-        layout = [_theme_digest(config), [str(item) for item in nav]]
+        handwritten = sorted(file.src_uri for file in files.documentation_pages())
+        layout = [_theme_digest(config), repr(config.nav), handwritten]
         snippets = self.stored.snippets
         return {
             "layout": _digest(json.dumps(layout).encode("utf-8")).hex(),
             "snippets": {name: _digest(text.encode()).hex() for name, text in snippets.items()},
-            "pages": sorted(File(path, "", "", True).dest_uri for path in self.stored.pages),
+            "pages": sorted(paths.output(path) for path in self.stored.pages),
         }
 
     def _state_file(self, site: Path) -> Path:
@@ -200,10 +217,12 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
     def _save_state(self, site: Path) -> None:
         output.write_atomically(self._state_file(site), json.dumps(self.state).encode("utf-8"))
 
-    def _invalidate_stale_output(self, site: Path, files: Files) -> None:
+    def _invalidate_stale_output(self, site: Path, files: Files) -> bool:
         """Remove the output that a dirty build would otherwise keep although it is out of date.
 
-        MkDocs then builds those pages again, because their output is missing.
+        MkDocs then builds those pages again, because their output is missing. Returns whether
+        any page beside the generated pages that changed is built: then every page must be
+        known to MkDocs, for the links of hand-written pages.
         """
         try:
             before = json.loads(self._state_file(site).read_text("utf-8"))
@@ -212,16 +231,19 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         if before.get("layout") != self.state["layout"]:
             # The theme, the configuration or the navigation changed: every page shows it.
             shutil.rmtree(site, ignore_errors=True)
-            return
+            return True
         snippets = self.state["snippets"]
+        is_handwritten_built = False
         for file in files.documentation_pages():
-            if file.generated_by or file.abs_src_path is None:
+            if file.abs_src_path is None:
                 continue
             used = set(SNIPPET_MARKER.findall(Path(file.abs_src_path).read_text("utf-8")))
             if any(before["snippets"].get(name) != snippets.get(name) for name in used):
                 Path(file.abs_dest_path).unlink(missing_ok=True)
+            is_handwritten_built = is_handwritten_built or file.is_modified()
         for dest in set(before.get("pages", [])) - set(self.state["pages"]):
             _remove_output(site, dest)
+        return is_handwritten_built
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -273,7 +295,13 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.drawing is not None:
             self.drawing.result()
-        _link_tree(self.cards, Path(config.site_dir) / cards.FOLDER)
+        site = Path(config.site_dir)
+        memory = self._memory()
+        # A dirty build keeps its output folder: only cards that changed are linked again.
+        before = memory.linked.get(site, {}) if self.is_dirty else {}
+        _link_tree(self.cards, site / cards.FOLDER, before)
+        memory.linked[site] = dict(self.cards)
+        memory.card_files = set(self.cards.values())
         self._memory().html.save(prune=not self.is_dirty)
         if not self.is_dirty:
             cards.prune_cards(self.cache / "cards", set(self.cards.values()))
@@ -318,11 +346,16 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
 _DRAWING = concurrent.futures.ProcessPoolExecutor(max_workers=1)
 
 
-def _link_tree(files: dict[str, Path], folder: Path) -> None:
+def _link_tree(files: dict[str, Path], folder: Path, before: dict[str, Path]) -> None:
     """Make `folder` hold exactly `files` (site paths under it, by their cached file).
 
-    Files are hard links to the cache where the file system allows, else copies.
+    `before` is what the folder held after the last build, when known: only the differences
+    are touched. Files are hard links to the cache where the file system allows, else copies.
     """
+    if before:
+        for gone in before.keys() - files.keys():
+            (folder.parent / gone).unlink(missing_ok=True)
+        files = {path: source for path, source in files.items() if before.get(path) != source}
     wanted = {folder.parent / path: source for path, source in files.items()}
     for target, source in wanted.items():
         if target.exists() and target.samefile(source):
@@ -333,15 +366,26 @@ def _link_tree(files: dict[str, Path], folder: Path) -> None:
             os.link(source, target)
         except OSError:
             shutil.copyfile(source, target)
-    if folder.is_dir():
+    if folder.is_dir() and not before:
         for existing in folder.iterdir():
             if existing not in wanted:
                 existing.unlink()
 
 
+def _nav_paths(nav: object) -> set[str]:
+    """The pages that the `nav` of mkdocs.yml names."""
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, dict):
+        nav = list(nav.values())
+    if isinstance(nav, list):
+        return set().union(*(_nav_paths(item) for item in nav))
+    return set()
+
+
 def _index_quietly(site: Path) -> None:
     try:
-        search.index_site(site)
+        search.index_site(site, is_background=True)
     except search.SearchIndexError as error:
         log.warning("search index not built: %s", error)
 

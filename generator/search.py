@@ -26,12 +26,14 @@ class SearchIndexError(Exception):
     """Pagefind could not index the site."""
 
 
-def index_site(site_dir: Path, cache: Path | None = None) -> None:
+def index_site(site_dir: Path, cache: Path | None = None, *, is_background: bool = False) -> None:
     """Write the Pagefind index into `site_dir`/pagefind.
 
     With a `cache` folder, the index of the last build is kept there under a digest of every
     HTML page it indexed; a build whose pages are all the same reuses it instead of indexing
-    again. Pagefind cannot update an index, so any change indexes the whole site.
+    again. Pagefind cannot update an index, so any change indexes the whole site. In the
+    background (`is_background`), Pagefind runs at the lowest priority, so that it takes only
+    the time that rebuilds leave.
     """
     target = site_dir / "pagefind"
     digest = _pages_digest(site_dir) if cache is not None else ""
@@ -45,6 +47,7 @@ def index_site(site_dir: Path, cache: Path | None = None) -> None:
         capture_output=True,
         text=True,
         check=False,
+        preexec_fn=(lambda: os.nice(19)) if is_background else None,
     )
     if result.returncode != 0:
         raise SearchIndexError(f"pagefind failed:\n{result.stdout}{result.stderr}")

@@ -83,6 +83,8 @@ class Stored:
     files: dict[str, str | bytes]
     rendered: list[str]
     """The pages rendered this time (their inputs changed), whether or not their text did."""
+    written: list[str]
+    """The pages whose text changed, and so their file."""
 
 
 class PageStore:
@@ -98,25 +100,32 @@ class PageStore:
         """Bring the folder up to date with `project`; remove pages that no longer exist."""
         index = Index(project.catalog, seed_texts)
         structured = StructuredData(index, settings.site_url)
-        keys = self._load_keys()
         base = self._base_digest(project, settings)
         resolve = _resolver(project, seed_texts)
         new_keys: dict[str, bytes] = {}
         claim_keys: dict[str, bytes] = {}
-        rendered = []
+        rendered: list[str] = []
+        written: list[str] = []
+        # Keys read from the folder are trusted only for files that are there; keys this
+        # object wrote describe the folder as it left it.
+        is_checked = self.keys is not None
+        keys = self._load_keys()
         for page in pages.plan_pages(index, structured):
             key = _key(base, page, resolve)
             if page.template == "claim.md.j2" and key is not None:
                 claim_keys[page.values["claim"].id] = key
-            target = self.folder / output.checked(page.path)
-            if key is None or keys.get(page.path) != key or not target.is_file():
-                output.write_if_changed(target, pages.render_page(page).encode("utf-8"))
+            old = keys.get(page.path)
+            if key is None or old != key or not (is_checked or self._exists(page.path)):
+                target = self.folder / output.checked(page.path)
+                if output.write_if_changed(target, pages.render_page(page).encode("utf-8")):
+                    written.append(page.path)
                 rendered.append(page.path)
-            if key is not None:
-                new_keys[page.path] = key
-            else:
-                new_keys.setdefault(page.path, b"")
-        output.remove_others(self.folder, [*new_keys, KEYS_FILE])
+            new_keys[page.path] = b"" if key is None else key
+        if is_checked:
+            for gone in keys.keys() - new_keys.keys():
+                (self.folder / output.checked(gone)).unlink(missing_ok=True)
+        else:
+            output.remove_others(self.folder, [*new_keys, KEYS_FILE])
         self._save_keys(new_keys)
         if base != self.base:
             self.export_parts.clear()  # the site's URL is in every part
@@ -129,6 +138,7 @@ class PageStore:
             snippets=render_snippets(index),
             files=files,
             rendered=rendered,
+            written=written,
         )
 
     def _base_digest(self, project: Project, settings: Settings) -> bytes:
@@ -144,6 +154,9 @@ class PageStore:
             + scale.encode("utf-8"),
             digest_size=16,
         ).digest()
+
+    def _exists(self, path: str) -> bool:
+        return (self.folder / path).is_file()
 
     def _load_keys(self) -> dict[str, bytes]:
         if self.keys is None:

@@ -20,7 +20,7 @@ import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator import yamlsource
 from generator.output import write_atomically
@@ -40,12 +40,11 @@ def fingerprint(value: Any) -> Fingerprint:
     return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).digest()
 
 
-@dataclass(frozen=True, slots=True)
-class _Piece:
+class _Piece(NamedTuple):
     """A parsed piece of a file: its value, how many YAML values it holds, and its fingerprint."""
 
     value: Any
-    count: int
+    size: int
     fingerprint: Fingerprint
 
 
@@ -71,8 +70,12 @@ class ParseCache:
         self.loaded: set[str] = set()
         self.saved: dict[str, bytes] = {}
         self.used: dict[str, dict[bytes, _Piece]] = {}
+        self.is_saving = True
+        """Whether new pieces are written to the folder; a long-running preview saves once."""
         self.validated: dict[Fingerprint, Any] = {}
         """Validated records of list items, by fingerprint; kept in memory only."""
+        self.passed: set[bytes] = set()
+        """Claims that passed the checks across records (generator/load.py); in memory only."""
 
     def read_records(self, name: str, text: str) -> Records | None:
         """The records of the claims file `name` holding `text`, or None to read it exactly."""
@@ -95,7 +98,7 @@ class ParseCache:
                 data[key] = piece.value[key]
                 if isinstance(data[key], list):
                     fingerprints[key] = [fingerprint(item) for item in data[key]]
-                count += piece.count - 1
+                count += piece.size - 1
                 continue
             if key not in data:
                 data[key] = []
@@ -105,7 +108,7 @@ class ParseCache:
                 return None
             data[key].append(piece.value)
             fingerprints[key].append(piece.fingerprint)
-            count += piece.count - 1
+            count += piece.size - 1
         if count > yamlsource.MAX_VALUES:
             return None
         self._save(name, used)
@@ -181,7 +184,7 @@ class ParseCache:
             if not any(digest in pieces for pieces in self.used.values()):
                 del self.pieces[digest]
         path = self._path(name)
-        if path is None:
+        if path is None or not self.is_saving:
             return
         stamp = _stamp(used)
         if self.saved.get(name) == stamp:

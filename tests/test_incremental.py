@@ -183,3 +183,48 @@ def test_the_real_archive_renders_the_same_incrementally(tmp_path: Path) -> None
     PageStore(tmp_path).render(project, seeds, SETTINGS)
     clean = render_site(project.catalog, seeds, SETTINGS)
     assert store_files(tmp_path) == clean.pages
+
+
+def html_pages(site: Path) -> dict[str, bytes]:
+    """Every page of a built site, without the search index and sitemap, which differ by build."""
+    return {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for path in sorted(site.rglob("*.html"))
+    }
+
+
+def test_dirty_builds_after_edits_equal_a_clean_build(tmp_path: Path) -> None:
+    """`mkdocs build --dirty`, as the preview runs it, ends with the pages of a clean build."""
+    from tests.conftest import mkdocs
+    from tests.projects import make_project
+
+    project = make_project(tmp_path / "project")
+    data = yaml.safe_load(project.claims.read_text("utf-8"))
+
+    def dirty_build() -> None:
+        result = mkdocs("build", "--dirty", "--no-strict", cwd=project.root)
+        assert result.returncode == 0, result.stderr
+
+    dirty_build()
+    first = data["claims"][0]
+    first["summary"] = "A summary edited while previewing."  # the claim page only
+    project.claims.write_text(dump_claims(data), "utf-8")
+    dirty_build()
+    page = (project.site / "claims" / first["id"] / "index.html").read_text("utf-8")
+    assert "A summary edited while previewing." in page
+    ratings = [rating["id"] for rating in data["ratings"]]
+    first["rating"] = first["history"][-1]["rating"] = ratings[-1]  # counts on the home page
+    added = {**yaml.safe_load(dump_claims(first)), "id": "added-claim", "short": "Added"}
+    data["claims"].append(added)
+    project.claims.write_text(dump_claims(data), "utf-8")
+    dirty_build()
+    data["claims"].remove(added)  # its page must go
+    project.claims.write_text(dump_claims(data), "utf-8")
+    dirty_build()
+    assert not (project.site / "claims" / "added-claim").exists()
+    dirty = html_pages(project.site)
+    shutil.rmtree(project.site)
+    shutil.rmtree(project.root / ".cache")
+    result = mkdocs("build", "--no-strict", cwd=project.root)
+    assert result.returncode == 0, result.stderr
+    assert dirty == html_pages(project.site)
