@@ -162,7 +162,12 @@ def plan_pages(index: Index, structured: StructuredData) -> Iterator[Page]:
         values: dict[str, Any] = {"entry": entry, "successor": successor}
         path = paths.claim(entry.id)
         meta = _meta(index, path, title, entry.note, site_url, entry.date)
-        yield Page(path, "retired.md.j2", title, values, None, meta)
+        inputs = (
+            SCALE,
+            entry.model_dump_json(),
+            *([Ref("claims", successor.id)] if successor else []),
+        )
+        yield Page(path, "retired.md.j2", title, values, inputs, meta)
     descriptions = metadata.list_descriptions(index)
     title = "Verdicts, notes and confidence"
     meta = _meta(index, paths.SCALE, title, descriptions[paths.SCALE], site_url, None)
