@@ -102,3 +102,4 @@ def test_the_pre_commit_hook_runs_the_check_locally() -> None:
     (hook,) = repository["hooks"]
     assert hook["entry"] == "make check"
     assert re.fullmatch(hook["files"], "claims.yaml")
+    assert re.fullmatch(hook["files"], "claims/2024-10.yaml"), "included claims files too"
