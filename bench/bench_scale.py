@@ -11,8 +11,9 @@ For each size it writes a generated project (bench/make_corpus.py) and measures,
 - Pagefind: the share of the cold build spent indexing for search (run on its own);
 - preview: the README's preview command (`make serve`), from saving an edit to one claim until
   its page serves the new text (bench/preview.py);
-- peak RSS of the cold build, the largest HTML page, and the bytes a reader's first search
-  fetches.
+- peak memory of the cold build: the build's own process, and the largest of the processes it
+  starts (Pagefind, which indexes the site, or the process that draws social cards); the
+  largest HTML page; and the bytes a reader's first search fetches.
 Times are medians of --runs runs where a run takes under a minute, else single runs; the
 ratio of the largest size to the smallest shows whether cost grows linearly.
 """
@@ -39,7 +40,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.make_corpus import write_project
-from bench.preview import preview_latencies
+from bench.preview import claims_file, edit_summary, preview_latencies
 from generator.search import PAGEFIND_ARGUMENTS
 
 ENVIRONMENT = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
@@ -58,34 +59,51 @@ nav:
 LONG_RUN = 60.0
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Seconds and peak resident memory (KiB) of `command`, run to completion."""
+# Runs `mkdocs build -q` and reports the peak memory of the build's own process and of the
+# processes it started (Pagefind, the card drawer), which run beside it.
+BUILD = """
+import resource, sys
+from mkdocs.__main__ import cli
+try:
+    cli(["build", "-q"])
+except SystemExit as done:
+    if done.code:
+        raise
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+helpers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"peak-rss-kib {own} {helpers}", file=sys.stderr)
+"""
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, tuple[int, int]]:
+    """Seconds of `command` and the peak memory (KiB) it reports, its own and its helpers'."""
     start = time.perf_counter()
     result = subprocess.run(
-        ["/usr/bin/time", "-f", "peak-rss-kib %M", *command],
-        cwd=cwd,
-        env=ENVIRONMENT,
-        capture_output=True,
-        text=True,
-        check=False,
+        command, cwd=cwd, env=ENVIRONMENT, capture_output=True, text=True, check=False
     )
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{result.stderr[-3000:]}")
-    peak = int(re.findall(r"peak-rss-kib (\d+)", result.stderr)[-1])
-    return seconds, peak
+    own, helpers = re.findall(r"peak-rss-kib (\d+) (\d+)", result.stderr)[-1]
+    return seconds, (int(own), int(helpers))
 
 
-def mkdocs_build(project: Path) -> tuple[float, int]:
-    return timed([sys.executable, "-m", "mkdocs", "build", "-q"], project)
+def mkdocs_build(project: Path) -> tuple[float, tuple[int, int]]:
+    return timed([sys.executable, "-c", BUILD], project)
 
 
-def repeated(action: Callable[[], tuple[float, int]], runs: int) -> tuple[float, int]:
+def repeated(
+    action: Callable[[], tuple[float, tuple[int, int]]], runs: int
+) -> tuple[float, tuple[int, int]]:
     """The median time of up to `runs` runs (one, when a run is long) and the highest peak."""
     results = [action()]
     while len(results) < runs and results[0][0] < LONG_RUN:
         results.append(action())
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+    peaks = [r[1] for r in results]
+    return statistics.median(r[0] for r in results), (
+        max(own for own, _ in peaks),
+        max(helpers for _, helpers in peaks),
+    )
 
 
 def write_floor(size: int, folder: Path) -> Path:
@@ -106,9 +124,10 @@ def write_floor(size: int, folder: Path) -> Path:
 
 
 def edit_one_claim(project: Path) -> None:
-    claims = project / "claims.yaml"
+    claims = claims_file(project, "claim-1")
     text = claims.read_text("utf-8")
-    claims.write_text(text.replace("  summary: ", "  summary: Edited. ", 1), "utf-8")
+    edit_summary(claims, "claim-1", f"Edited{time.time_ns()}")
+    assert claims.read_text("utf-8") != text
 
 
 def pagefind_seconds(site: Path) -> float:
@@ -167,7 +186,7 @@ def measure(size: int, work: Path, runs: int) -> dict[str, Any]:
     floor_project = write_floor(size, work / f"floor-{size}")
     floor = repeated(lambda: mkdocs_build(floor_project), runs)[0]
 
-    def cold_build() -> tuple[float, int]:
+    def cold_build() -> tuple[float, tuple[int, int]]:
         shutil.rmtree(project / ".cache", ignore_errors=True)
         return mkdocs_build(project)
 
@@ -175,7 +194,7 @@ def measure(size: int, work: Path, runs: int) -> dict[str, Any]:
     pagefind = pagefind_seconds(project / "site")
     warm = repeated(lambda: mkdocs_build(project), runs)[0]
 
-    def edited_build() -> tuple[float, int]:
+    def edited_build() -> tuple[float, tuple[int, int]]:
         edit_one_claim(project)
         return mkdocs_build(project)
 
@@ -196,7 +215,7 @@ def measure(size: int, work: Path, runs: int) -> dict[str, Any]:
 def table(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| claims | floor | cold build | warm build | one-edit build | Pagefind (in cold) "
-        "| preview | peak RSS | largest page | first search |",
+        "| preview | peak memory (build + helpers) | largest page | first search |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
@@ -208,7 +227,7 @@ def table(rows: list[dict[str, Any]]) -> str:
             f"| {row['edit']:.1f} s ({row['edit'] / floor:.2f}x) "
             f"| {row['pagefind']:.1f} s "
             f"| {row['preview']:.2f} s "
-            f"| {row['peak'] / 1024:.0f} MiB "
+            f"| {row['peak'][0] / 1024:.0f} + {row['peak'][1] / 1024:.0f} MiB "
             f"| {row['page_bytes'] / 1024:.0f} KiB (`{row['page']}`) "
             f"| {row['search_bytes'] / 1024:.0f} KiB in {row['requests']} requests |"
         )

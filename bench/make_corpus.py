@@ -130,20 +130,37 @@ class _PlainDumper(yaml.SafeDumper):
         return True
 
 
+# A claims file may hold at most 40 MiB, about 11,000 of these claims: larger archives are
+# written as claims.yaml and one file per month of claims, as a desk would keep them.
+SPLIT_ABOVE = 10_000
+
+
 def write_project(count: int, folder: Path) -> Path:
     """A buildable project of `count` claims in `folder`; returns its mkdocs.yml."""
     folder.mkdir(parents=True, exist_ok=True)
     catalog = make_catalog(count)
-    text = yaml.dump(catalog, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=100)
     for path in ("content", "seeds", "site_templates"):
         shutil.rmtree(folder / path, ignore_errors=True)
         shutil.copytree(REPO / path, folder / path)
     # The timeline links to the real claims, which the corpus does not have.
     (folder / "content" / "later-developments.md").write_text("# Later developments\n", "utf-8")
-    (folder / "claims.yaml").write_text(text, "utf-8")
+    shutil.rmtree(folder / "claims", ignore_errors=True)
+    if count > SPLIT_ABOVE:
+        months: dict[str, list[object]] = {}
+        for claim in catalog.pop("claims"):
+            months.setdefault(f"{claim['claimed']:%Y-%m}", []).append(claim)
+        (folder / "claims").mkdir()
+        for month, claims in months.items():
+            (folder / "claims" / f"{month}.yaml").write_text(_dump({"claims": claims}), "utf-8")
+        catalog["include"] = ["claims/*.yaml"]
+    (folder / "claims.yaml").write_text(_dump(catalog), "utf-8")
     config = (REPO / "mkdocs.yml").read_text("utf-8")
     (folder / "mkdocs.yml").write_text(config, "utf-8")
     return folder / "mkdocs.yml"
+
+
+def _dump(data: object) -> str:
+    return yaml.dump(data, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from pydantic import BaseModel
 
 from generator import metadata
 from generator.lookups import Index, appearance_sources
+from generator.model import Claim
 from generator.structured import SCHEMA_ORG, StructuredData, organization
 from generator.templates import short_date
 
@@ -137,22 +138,27 @@ def claims_json(index: Index, structured: StructuredData, reuse: Reuse | None = 
     reuse = reuse or Reuse({}, {})
     catalog = index.catalog
     data = catalog.model_dump(mode="json", exclude={"sources", "claimants", "claims"})
+    encoded: dict[str, list[str]] = {}
     for section in ("sources", "claimants", "claims"):
         fingerprints = reuse.fingerprints.get(section, {})
-        data[section] = [
-            reuse.get(section, fingerprints.get(record.id), record_dumper(record))
+        encoded[section] = [
+            reuse.get(section, fingerprints.get(record.id), _record_encoder(record, structured))
             for record in getattr(catalog, section)
         ]
-    data["claims"] = [
-        {**record, "url": structured.claim_url(claim)}
-        for claim, record in zip(catalog.claims, data["claims"], strict=True)
-    ]
     # schema_version numbers this file's layout; `version` is that of claims.yaml.
-    return _json({"schema_version": EXPORT_SCHEMA_VERSION, **data})
+    return _json_with({"schema_version": EXPORT_SCHEMA_VERSION, **data}, encoded)
 
 
-def record_dumper(record: BaseModel) -> Callable[[], dict[str, Any]]:
-    return lambda: record.model_dump(mode="json")
+def _record_encoder(record: BaseModel, structured: StructuredData) -> Callable[[], str]:
+    """A record as JSON; a claim with its page's URL."""
+
+    def encode() -> str:
+        value = record.model_dump(mode="json")
+        if isinstance(record, Claim):
+            value["url"] = structured.claim_url(record)
+        return _encode(value)
+
+    return encode
 
 
 def claims_csv(index: Index, structured: StructuredData) -> str:
@@ -184,22 +190,14 @@ def defuse_formula(cell: str) -> str:
 def claimreview_feed(index: Index, structured: StructuredData, reuse: Reuse | None = None) -> str:
     """Every ClaimReview in one schema.org DataFeed."""
     reuse = reuse or Reuse({}, {})
-    elements = []
-    for claim in index.catalog.claims:
-        review = reuse.get(
+    elements = [
+        reuse.get(
             "claimreview",
             reuse.claim_keys.get(claim.id),
-            functools.partial(structured.claim_review, claim),
+            functools.partial(_feed_item, structured, claim),
         )
-        elements.append(
-            {
-                "@type": "DataFeedItem",
-                "dateCreated": review["datePublished"],
-                "dateModified": review["dateModified"],
-                "url": review["url"],
-                "item": [review],
-            }
-        )
+        for claim in index.catalog.claims
+    ]
     feed: dict[str, Any] = {
         "@context": SCHEMA_ORG,
         "@type": "DataFeed",
@@ -210,8 +208,21 @@ def claimreview_feed(index: Index, structured: StructuredData, reuse: Reuse | No
     newest = _newest_date(index)
     if newest is not None:
         feed["dateModified"] = newest.isoformat()
-    feed["dataFeedElement"] = elements
-    return _json(feed)
+    return _json_with(feed, {"dataFeedElement": elements})
+
+
+def _feed_item(structured: StructuredData, claim: Claim) -> str:
+    """A claim's ClaimReview as a DataFeedItem, encoded."""
+    review = structured.claim_review(claim)
+    return _encode(
+        {
+            "@type": "DataFeedItem",
+            "dateCreated": review["datePublished"],
+            "dateModified": review["dateModified"],
+            "url": review["url"],
+            "item": [review],
+        }
+    )
 
 
 def atom_feed(index: Index, structured: StructuredData) -> bytes:
@@ -275,7 +286,23 @@ def _newest_date(index: Index) -> date | None:
     return max(dates, default=None)
 
 
-def _json(value: Any) -> str:
+def _encode(value: Any) -> str:
     # Compact: with `indent`, json.dumps falls back from its C encoder to pure Python, which
     # costs seconds on a large archive.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json(value: Any) -> str:
+    return _encode(value) + "\n"
+
+
+def _json_with(value: dict[str, Any], lists: dict[str, list[str]]) -> str:
+    """`value` as JSON, followed by lists whose items are JSON already (kept from earlier builds).
+
+    Each list goes in as a placeholder string that no data can spell (claims files hold no
+    U+0000), then the placeholder's encoding is replaced by the joined items.
+    """
+    text = _encode({**value, **{key: f"\0{key}\0" for key in lists}})
+    for key, items in lists.items():
+        text = text.replace(_encode(f"\0{key}\0"), "[" + ",".join(items) + "]", 1)
+    return text + "\n"
