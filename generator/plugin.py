@@ -335,13 +335,17 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        claims = self.root / self.config.claims
-        server.watch(str(claims))
-        for folder in {path.parent for path in self.watched} - {claims.parent}:
-            server.watch(str(folder))
+        claims = (self.root / self.config.claims).resolve()
+        watched = {claims, TEMPLATES}
         if (claims.parent / "seeds").is_dir():
-            server.watch(str(claims.parent / "seeds"))
-        server.watch(str(TEMPLATES))
+            watched.add(claims.parent / "seeds")
+        for path in self.watched[1:]:
+            # An included file's folder, so that new files there are seen; never the project's
+            # own folder, where every build writes its caches.
+            folder = path.resolve().parent
+            watched.add(path.resolve() if folder == claims.parent else folder)
+        for path in sorted(watched):
+            server.watch(str(path))
         return server
 
 
