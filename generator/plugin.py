@@ -22,6 +22,7 @@ import hashlib
 import html
 import json
 import logging
+import multiprocessing
 import os
 import re
 import secrets
@@ -349,7 +350,11 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         return server
 
 
-_DRAWING = concurrent.futures.ProcessPoolExecutor(max_workers=1)
+# A fresh process (from a fork server), not a fork of the build's: `mkdocs serve` runs threads,
+# and a forked child could inherit a lock one of them held.
+_DRAWING = concurrent.futures.ProcessPoolExecutor(
+    max_workers=1, mp_context=multiprocessing.get_context("forkserver")
+)
 
 
 def _link_tree(files: dict[str, Path], folder: Path, before: dict[str, Path]) -> None:
