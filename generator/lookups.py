@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import cached_property
 
@@ -43,14 +43,6 @@ class Index:
             for source_id in cited_sources(claim):
                 found[source_id].append(claim)
         return found
-
-    @cached_property
-    def claims_by_rating(self) -> dict[str, list[Claim]]:
-        return _group(self.claims, lambda claim: claim.rating)
-
-    @cached_property
-    def claims_by_claimant(self) -> dict[str, list[Claim]]:
-        return _group(self.claims, lambda claim: claim.claimant)
 
     @cached_property
     def latest_changes(self) -> list[tuple[HistoryEntry, Claim]]:
@@ -125,9 +117,6 @@ class Index:
         counts = Counter(appearance.accuracy for appearance, _ in self.appearances_in(source))
         return [(rating, counts[rating.id]) for rating in self.catalog.ratings]
 
-    def initial_rating(self, claim: Claim) -> Rating:
-        return self.ratings[claim.history[0].rating]
-
 
 def appearance_sources(claim: Claim) -> list[str]:
     """The sources a claim appeared in, once each, in order."""
@@ -152,10 +141,3 @@ def current_since(claim: Claim) -> date:
             break
         since = entry.date
     return since
-
-
-def _group(claims: list[Claim], key: Callable[[Claim], str]) -> dict[str, list[Claim]]:
-    groups: dict[str, list[Claim]] = defaultdict(list)
-    for claim in claims:
-        groups[key(claim)].append(claim)
-    return groups
