@@ -70,34 +70,37 @@ def add_claim(
 
     It goes into the claims file `path`, or into `file`.
     """
-    loaded = load_located(path, today=today)
-    target = file_to_edit(loaded, ("claims",), chosen=file)
-    edit = _append(loaded, "claims", claim, target)
-    catalog = loaded.catalog
-
-    def expected() -> Catalog:
-        added = Claim.model_validate(claim)
-        return catalog.model_copy(update={"claims": [*catalog.claims, added]})
-
-    _commit(path, target, [edit], expected, today, what=f"claim '{claim['id']}'")
-    return Change(target, f"added claim '{claim['id']}' to {target}")
+    return _add(path, "claims", Claim, claim, file=file, today=today)
 
 
 def add_source(
     path: Path, source: dict[str, Any], *, file: Path | None = None, today: date | None = None
 ) -> Change:
     """Append `source` (the fields of a Source) to the sources, in `path` or in `file`."""
+    return _add(path, "sources", Source, source, file=file, today=today)
+
+
+def _add(
+    path: Path,
+    section: str,
+    model: type[Claim] | type[Source],
+    record: dict[str, Any],
+    *,
+    file: Path | None,
+    today: date | None,
+) -> Change:
     loaded = load_located(path, today=today)
-    target = file_to_edit(loaded, ("sources",), chosen=file)
-    edit = _append(loaded, "sources", source, target)
+    target = file_to_edit(loaded, (section,), chosen=file)
+    edit = _append(loaded, section, record, target)
     catalog = loaded.catalog
 
     def expected() -> Catalog:
-        added = Source.model_validate(source)
-        return catalog.model_copy(update={"sources": [*catalog.sources, added]})
+        added = model.model_validate(record)
+        return catalog.model_copy(update={section: [*getattr(catalog, section), added]})
 
-    _commit(path, target, [edit], expected, today, what=f"source '{source['id']}'")
-    return Change(target, f"added source '{source['id']}' to {target}")
+    noun = section.removesuffix("s")
+    _commit(path, target, [edit], expected, today, what=f"{noun} '{record['id']}'")
+    return Change(target, f"added {noun} '{record['id']}' to {target}")
 
 
 def update_verdict(
@@ -177,6 +180,17 @@ def _append(loaded: Loaded, section: str, record: dict[str, Any], target: Path) 
     )
 
 
+def _by_id(catalog: Catalog) -> Catalog:
+    """The catalog with its records in id order: a record added to one of several files
+    reads back in that file's place, not necessarily last."""
+    return catalog.model_copy(
+        update={
+            section: sorted(getattr(catalog, section), key=lambda record: record.id)
+            for section in ("sources", "claimants", "claims")
+        }
+    )
+
+
 def _commit(
     path: Path,
     target: Path,
@@ -194,7 +208,7 @@ def _commit(
     edited = apply(original.decode("utf-8"), edits).encode("utf-8")
     output.write_atomically(target, edited)
     try:
-        is_expected = load_located(path, today=today).catalog == expected()
+        is_expected = _by_id(load_located(path, today=today).catalog) == _by_id(expected())
     except CatalogError as error:
         output.write_atomically(target, original)
         raise ScaffoldError(

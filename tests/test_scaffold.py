@@ -527,3 +527,32 @@ def test_update_verdict_writes_any_rating_as_the_text_given(
     assert status == 1
     assert f"claims[0].rating: {message}\n" in err
     assert project.read_text("utf-8") == STYLED
+
+
+@pytest.mark.parametrize("chosen", [None, "claims/2024-03.yaml"])
+def test_new_adds_to_an_archive_split_over_files(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    chosen: str | None,
+) -> None:
+    # The new claim reads back in the middle of the catalog, not last: it is still accepted.
+    from generator import layout
+    from generator.load import load_catalog
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(VALID / "seeds", tmp_path / "seeds")
+    (tmp_path / "claims.yaml").write_text(VALID_TEXT, "utf-8")
+    layout.split(tmp_path / "claims.yaml", "claims", by="month")
+    (tmp_path / "claims" / "2024-04.yaml").write_text(
+        (tmp_path / "claims" / "2024-03.yaml").read_text("utf-8").replace("id: ", "id: later-"),
+        "utf-8",
+    )
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
+    options = [] if chosen is None else ["--file", chosen]
+    status, out, err = run(capsys, "new", *NEW_CLAIM, *options)
+    assert (status, err) == (0, ""), err
+    target = chosen or "claims.yaml"
+    assert out == f"added claim 'ferry-built' to {target}\n"
+    ids = [claim.id for claim in load_catalog(tmp_path / "claims.yaml").claims]
+    assert "ferry-built" in ids and ids[-1] != "ferry-built"
