@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import markdown
 import mkdocs
 from mkdocs.config import config_options
@@ -41,9 +42,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from generator import cards, metadata, output, pages, paths, search
+from generator.fragments import SharedFragments
 from generator.htmlcache import HtmlCache
 from generator.load import CatalogError, load_project
 from generator.site import PageStore, Settings, Stored, read_seed_texts
@@ -104,6 +108,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         self.raw_blocks: list[str] = []
         self.newest_change = metadata.EPOCH
         self.state: dict[str, Any] = {}
+        self.nav_urls: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs build` writes into a staging folder that replaces site_dir only when the
@@ -179,12 +184,12 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         assert self.stored is not None
         self.state = self._output_state(config, files)
         register = self.stored.pages
+        in_nav = _nav_paths(config.nav)
         if self.is_dirty:
             site = Path(config.site_dir)
             if not self._invalidate_stale_output(site, files):
                 # Every other page keeps its output, and no page to build links to one in
                 # Markdown (generated pages link in HTML): MkDocs need not know of them.
-                in_nav = _nav_paths(config.nav)
                 register = [*self.stored.written, *(p for p in self.stored.pages if p in in_nav)]
             self._save_state(site)
         folder = self._memory().store.folder
@@ -196,11 +201,24 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             generated = File.generated(config, path, abs_src_path=str(folder / path))
             generated.edit_uri = None
             files.append(generated)
+            if path not in in_nav:
+                # Pages that the nav names get their title from it when MkDocs makes them.
+                _GeneratedPage(None, generated, config)
         for path in self.stored.files:
             files.append(
                 File.generated(config, path, abs_src_path=str(self.cache / "files" / path))
             )
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav_urls = {page.url for page in nav.pages}
+        return nav
+
+    def on_env(
+        self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        env.globals["shared"] = SharedFragments(self.nav_urls)
+        return env
 
     def _output_state(self, config: MkDocsConfig, files: Files) -> dict[str, Any]:
         """What the output of this build depends on beyond each page's own source file."""
@@ -348,6 +366,21 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         for path in sorted(watched):
             server.watch(str(path))
         return server
+
+
+class _GeneratedPage(Page):
+    """A generated page outside the navigation.
+
+    Its HTML usually comes from the cache, which leaves its Markdown empty (on_page_markdown):
+    then Python-Markdown, which costs more to set up than to convert nothing, is not set up.
+    """
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        if self.markdown:
+            super().render(config, files)
+        else:
+            self.content, self.toc, self.present_anchor_ids = "", get_toc([]), set()
+            self.links_to_anchors = {}
 
 
 # A fresh process (from a fork server), not a fork of the build's: `mkdocs serve` runs threads,

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 
+from generator.fragments import SharedFragments
 from generator.plugin import FactCheckPlugin
 from generator.templates import TEMPLATES
+from tests.projects import Project, make_project
 
 
 class Server:
@@ -42,3 +47,42 @@ def test_the_preview_watches_claim_files_but_never_the_project_folder(
         (tmp_path / "seeds").resolve(),
         TEMPLATES.resolve(),
     }
+
+
+def build_in_process(project: Project) -> dict[str, bytes]:
+    """Build as `mkdocs build` does, in this process, and return every HTML page."""
+    config = load_config(str(project.root / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    config.plugins.on_shutdown()
+    return {
+        path.relative_to(project.site).as_posix(): path.read_bytes()
+        for path in sorted(project.site.rglob("*.html"))
+    }
+
+
+def test_shared_fragments_leave_every_page_as_rendering_each_page_alone_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(tmp_path / "project")
+    monkeypatch.chdir(project.root)
+    keys: list[tuple[str, str] | None] = []
+    shared_urls: set[str] = set()
+    key = SharedFragments.key
+
+    def recorded(self: SharedFragments, name: str, page: Any) -> tuple[str, str] | None:
+        keys.append(key(self, name, page))
+        if keys[-1] is not None:
+            shared_urls.add(page.url)
+        return keys[-1]
+
+    monkeypatch.setattr(SharedFragments, "key", recorded)
+    shared = build_in_process(project)
+    # Pages outside the navigation share one render of it per folder; pages in it never do.
+    verdict_pages = [path for path in shared if re.fullmatch(r"verdicts/[a-z-]+/index\.html", path)]
+    assert len(verdict_pages) == 3
+    assert keys.count(("nav", "verdicts")) == len(verdict_pages)
+    assert not shared_urls & {"", "about/", "editors-guide/"}
+
+    monkeypatch.setattr(SharedFragments, "key", lambda self, name, page: None)
+    assert build_in_process(project) == shared

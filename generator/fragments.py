@@ -1,0 +1,51 @@
+"""Parts of the theme's page template that are rendered once and shared by many pages.
+
+Material renders the navigation, the header's tools, the footer and its script settings into
+every page. For a page outside the navigation (every claim, source and claimant page) those
+parts do not depend on the page: only their relative links do, and those depend only on the
+page's folder. Rendered once per folder, they cost one render instead of one per page, which
+at archive size is most of the theme's time.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Collection
+from typing import Any
+
+import jinja2
+
+
+class SharedFragments:
+    """The `shared` template function: `{% call shared("nav") %}…{% endcall %}`.
+
+    The call's body is rendered as usual for pages in the navigation, and once per folder for
+    the others. A shared body may link only to site-wide places (pages of the navigation,
+    assets): never to the page or below it, and it must not show anything of the page.
+    One instance serves one build, so the theme and configuration cannot change under it.
+    """
+
+    def __init__(self, nav_urls: Collection[str]) -> None:
+        self.nav_urls = frozenset(nav_urls)
+        self.rendered: dict[tuple[str, str], str] = {}
+
+    def key(self, name: str, page: Any) -> tuple[str, str] | None:
+        """Where the body of `name` is kept for `page`, or None when it must be rendered."""
+        url = getattr(page, "url", None)
+        if not isinstance(url, str) or not url.endswith("/") or url in self.nav_urls:
+            return None
+        if any(other.startswith(url) for other in self.nav_urls):
+            # Links from the page to pages below it are spelt from the page itself.
+            return None
+        return name, posixpath.dirname(url.rstrip("/"))
+
+    @jinja2.pass_context
+    def __call__(
+        self, context: jinja2.runtime.Context, name: str, caller: Callable[[], str]
+    ) -> str:
+        key = self.key(name, context.get("page"))
+        if key is None:
+            return caller()
+        if key not in self.rendered:
+            self.rendered[key] = caller()
+        return self.rendered[key]
