@@ -97,8 +97,25 @@ def card_png(text: str, verdict_label: str, colour: str, publication: str) -> by
     # Pixel values are palette indices. Each region is filled with the first index of its
     # ramp, and text is drawn with the last: anti-aliasing blends between the two, which lands
     # on the ramp's steps between the region's colour and its text colour.
-    card = Image.new("L", (WIDTH, HEIGHT), _BACKGROUND_RAMP)
+    card = _frame(verdict_label, publication).copy()
     draw = ImageDraw.Draw(card)
+    size, lines = _fit_claim(text)
+    claim_font = _font(size, "SemiBold")
+    step = round(size * 1.25)
+    ink = _BACKGROUND_RAMP + RAMP_STEPS - 1
+    for number, line in enumerate(lines):
+        draw.text((MARGIN, CLAIM_TOP + number * step), line, font=claim_font, fill=ink)
+    card.putpalette(_palette(colour))
+    buffer = io.BytesIO()
+    card.save(buffer, "PNG", compress_level=3)
+    return buffer.getvalue()
+
+
+@functools.lru_cache(maxsize=64)
+def _frame(verdict_label: str, publication: str) -> Image.Image:
+    """A card without its claim: the verdict badge and the publication band, shared by many."""
+    frame = Image.new("L", (WIDTH, HEIGHT), _BACKGROUND_RAMP)
+    draw = ImageDraw.Draw(frame)
 
     badge_font = _font(BADGE_SIZE, "Bold")
     label = _clip(verdict_label, badge_font, WIDTH - 2 * MARGIN - BADGE_HEIGHT)
@@ -109,24 +126,13 @@ def card_png(text: str, verdict_label: str, colour: str, publication: str) -> by
     start = (MARGIN + BADGE_HEIGHT // 2, middle)
     draw.text(start, label, font=badge_font, fill=_BADGE_RAMP + RAMP_STEPS - 1, anchor="lm")
 
-    size, lines = _fit_claim(text)
-    claim_font = _font(size, "SemiBold")
-    step = round(size * 1.25)
-    ink = _BACKGROUND_RAMP + RAMP_STEPS - 1
-    for number, line in enumerate(lines):
-        draw.text((MARGIN, CLAIM_TOP + number * step), line, font=claim_font, fill=ink)
-
     draw.rectangle((0, BAND_TOP, WIDTH, HEIGHT), fill=_BAND_RAMP)
     band_font = _font(BAND_SIZE, "SemiBold")
     name = _clip(publication, band_font, WIDTH - 2 * MARGIN)
     band_middle = (BAND_TOP + HEIGHT) // 2
     ink = _BAND_RAMP + RAMP_STEPS - 1
     draw.text((MARGIN, band_middle), name, font=band_font, fill=ink, anchor="lm")
-
-    card.putpalette(_palette(colour))
-    buffer = io.BytesIO()
-    card.save(buffer, "PNG", compress_level=3)
-    return buffer.getvalue()
+    return frame
 
 
 class CardCache:
@@ -216,24 +222,37 @@ def _fit_claim(text: str) -> tuple[int, list[str]]:
 
 
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """Words in lines no wider than `width`; a word wider than a line is split where it must."""
+    """Words in lines no wider than `width`; a word wider than a line is split where it must.
+
+    A line's width is the sum of its words' and spaces' widths, each measured once: measuring
+    every candidate line was most of the cost of a card.
+    """
+    space = _width(font, " ")
     lines: list[str] = []
-    line = ""
+    line, line_width = "", 0.0
     for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if font.getlength(candidate) <= width:
-            line = candidate
+        word_width = _width(font, word)
+        candidate_width = line_width + space + word_width if line else word_width
+        if candidate_width <= width:
+            line = f"{line} {word}" if line else word
+            line_width = candidate_width
             continue
         if line:
             lines.append(line)
-        line = word
-        while font.getlength(line) > width:
+        line, line_width = word, word_width
+        while line_width > width:
             cut = _longest_fit(line, font, width)
             lines.append(line[:cut])
             line = line[cut:]
+            line_width = font.getlength(line)
     if line:
         lines.append(line)
     return lines
+
+
+@functools.lru_cache(maxsize=100_000)
+def _width(font: ImageFont.FreeTypeFont, text: str) -> float:
+    return font.getlength(text)
 
 
 def _longest_fit(text: str, font: ImageFont.FreeTypeFont, width: int, end: str = "") -> int:
