@@ -1,10 +1,13 @@
 """Scale benchmark: one table of build, rebuild and preview figures for archives of N claims.
 
-    .venv/bin/python bench/bench_scale.py [--sizes 1000 10000] [--runs 3] [--write BENCHMARKS.md]
+    .venv/bin/python bench/bench_scale.py [--sizes 1000 10000] [--preview-sizes 2000] [--runs 3]
+        [--write BENCHMARKS.md]
 
 For each size it writes a generated project (bench/make_corpus.py) and measures, in one run:
-- floor: plain MkDocs + Material with its own search, building the same number of pages of
-  about 1 KB that are not in the navigation: what any MkDocs site of that size costs;
+- pages: the HTML pages the build makes (claim, source, claimant and list pages, hand-written
+  pages);
+- floor: plain MkDocs + Material with its own search, building as many pages, of about 1 KB
+  each and not in the navigation: what any MkDocs site of that size costs;
 - cold: `mkdocs build` with an empty cache (no .cache/), and its ratio to the floor;
 - warm: `mkdocs build` again, with the cache of the cold build;
 - edit: `mkdocs build` after one claim's summary changed;
@@ -15,7 +18,8 @@ For each size it writes a generated project (bench/make_corpus.py) and measures,
   starts (Pagefind, which indexes the site, or the process that draws social cards); the
   largest HTML page; and the bytes a reader's first search fetches.
 Times are medians of --runs runs where a run takes under a minute, else single runs; the
-ratio of the largest size to the smallest shows whether cost grows linearly.
+ratio of the largest size to the smallest shows whether cost grows linearly. For each of
+--preview-sizes, only the preview is measured.
 """
 
 from __future__ import annotations
@@ -106,15 +110,18 @@ def repeated(
     )
 
 
-def write_floor(size: int, folder: Path) -> Path:
-    """A plain MkDocs + Material project of `size` pages of about 1 KB, kept out of the nav."""
+def write_floor(pages: int, folder: Path) -> Path:
+    """A plain MkDocs + Material project that builds `pages` HTML pages, of about 1 KB each.
+
+    Besides its home page and MkDocs' 404 page, they are kept out of the nav.
+    """
     shutil.rmtree(folder, ignore_errors=True)
     docs = folder / "docs" / "claims"
     docs.mkdir(parents=True)
     (folder / "mkdocs.yml").write_text(FLOOR_CONFIG, "utf-8")
     (folder / "docs" / "index.md").write_text("# Floor\n\nA plain site.\n", "utf-8")
     words = ["troops", "artillery", "shells", "containers", "training", "ministry", "report"]
-    for number in range(size):
+    for number in range(pages - 2):
         body = " ".join(words[(number + i) % len(words)] for i in range(140))
         (docs / f"claim-{number}.md").write_text(
             f"# Claim {number}\n\n## Analysis\n\n{body}.\n\n## Evidence\n\n- Source {number}\n",
@@ -138,6 +145,10 @@ def pagefind_seconds(site: Path) -> float:
         capture_output=True,
     )
     return time.perf_counter() - start
+
+
+def html_pages(site: Path) -> int:
+    return sum(1 for _ in site.rglob("*.html"))
 
 
 def largest_page(site: Path) -> tuple[int, str]:
@@ -183,14 +194,16 @@ def measure(size: int, work: Path, runs: int) -> dict[str, Any]:
     project = write_project(size, work / f"project-{size}").parent
     for stale in (project / ".cache", project / "site"):
         shutil.rmtree(stale, ignore_errors=True)
-    floor_project = write_floor(size, work / f"floor-{size}")
-    floor = repeated(lambda: mkdocs_build(floor_project), runs)[0]
 
     def cold_build() -> tuple[float, tuple[int, int]]:
         shutil.rmtree(project / ".cache", ignore_errors=True)
         return mkdocs_build(project)
 
     cold, peak = repeated(cold_build, runs)
+    pages = html_pages(project / "site")
+    floor_project = write_floor(pages, work / f"floor-{size}")
+    floor = repeated(lambda: mkdocs_build(floor_project), runs)[0]
+    assert html_pages(floor_project / "site") == pages
     pagefind = pagefind_seconds(project / "site")
     warm = repeated(lambda: mkdocs_build(project), runs)[0]
 
@@ -206,22 +219,33 @@ def measure(size: int, work: Path, runs: int) -> dict[str, Any]:
     )
     preview = statistics.median(preview_latencies(project, "claim-1", runs))
     return {
-        "size": size, "floor": floor, "cold": cold, "warm": warm, "edit": edit,
+        "size": size, "pages": pages, "floor": floor, "cold": cold, "warm": warm, "edit": edit,
         "pagefind": pagefind, "preview": preview, "peak": peak, "page_bytes": page_bytes,
         "page": page, "search_bytes": search_bytes, "requests": requests,
     }  # fmt: skip
 
 
+def measure_preview(size: int, work: Path, runs: int) -> dict[str, Any]:
+    """Only the preview's latency, for an archive of `size` claims."""
+    project = write_project(size, work / f"project-{size}").parent
+    for stale in (project / ".cache", project / "site"):
+        shutil.rmtree(stale, ignore_errors=True)
+    return {"size": size, "preview": statistics.median(preview_latencies(project, "claim-1", runs))}
+
+
 def table(rows: list[dict[str, Any]]) -> str:
     lines = [
-        "| claims | floor | cold build | warm build | one-edit build | Pagefind (in cold) "
+        "| claims | pages | floor | cold build | warm build | one-edit build | Pagefind (in cold) "
         "| preview | peak memory (build + helpers) | largest page | first search |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
+        if "floor" not in row:
+            lines.append(f"| {row['size']:,} | | | | | | | {row['preview']:.2f} s | | | |")
+            continue
         floor = row["floor"]
         lines.append(
-            f"| {row['size']:,} | {floor:.1f} s "
+            f"| {row['size']:,} | {row['pages']:,} | {floor:.1f} s "
             f"| {row['cold']:.1f} s ({row['cold'] / floor:.2f}x) "
             f"| {row['warm']:.1f} s ({row['warm'] / floor:.2f}x) "
             f"| {row['edit']:.1f} s ({row['edit'] / floor:.2f}x) "
@@ -231,8 +255,9 @@ def table(rows: list[dict[str, Any]]) -> str:
             f"| {row['page_bytes'] / 1024:.0f} KiB (`{row['page']}`) "
             f"| {row['search_bytes'] / 1024:.0f} KiB in {row['requests']} requests |"
         )
-    if len(rows) > 1:
-        small, large = rows[0], rows[-1]
+    full = [row for row in rows if "floor" in row]
+    if len(full) > 1:
+        small, large = full[0], full[-1]
         factor = large["size"] / small["size"]
         lines.append("")
         lines.append(
@@ -257,6 +282,7 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
+    parser.add_argument("--preview-sizes", type=int, nargs="*", default=[2_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/factcheck-bench"))
     parser.add_argument("--write", type=Path, help="also write the table to this Markdown file")
@@ -265,6 +291,10 @@ def main() -> None:
     for size in sorted(arguments.sizes):
         rows.append(measure(size, arguments.work, arguments.runs))
         print(table(rows[-1:]).splitlines()[-1], flush=True)
+    for size in arguments.preview_sizes:
+        rows.append(measure_preview(size, arguments.work, arguments.runs))
+        print(table(rows[-1:]).splitlines()[-1], flush=True)
+    rows.sort(key=lambda row: row["size"])
     result = table(rows)
     print(result)
     if arguments.write:
