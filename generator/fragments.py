@@ -10,7 +10,8 @@ at archive size is most of the theme's time.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Collection
+from collections import Counter
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import jinja2
@@ -20,13 +21,22 @@ class SharedFragments:
     """The `shared` template function: `{% call shared("nav") %}…{% endcall %}`.
 
     The call's body is rendered as usual for pages in the navigation, and once per folder for
-    the others. A shared body may link only to site-wide places (pages of the navigation,
-    assets): never to the page or below it, and it must not show anything of the page.
-    One instance serves one build, so the theme and configuration cannot change under it.
+    the others. A shared body must not show anything of the page. Its relative links are the
+    same from every page of a folder, as long as nothing it links to lies below the page:
+    pages with other files below them are rendered on their own. One instance serves one
+    build, so the theme and configuration cannot change under it.
     """
 
-    def __init__(self, nav_urls: Collection[str]) -> None:
+    def __init__(self, nav_urls: Iterable[str], file_paths: Iterable[str]) -> None:
+        """`file_paths`: where every file of the site is written, relative to its root."""
         self.nav_urls = frozenset(nav_urls)
+        files_below: Counter[str] = Counter()
+        for path in file_paths:
+            folder = posixpath.dirname(path)
+            while folder:
+                files_below[folder + "/"] += 1
+                folder = posixpath.dirname(folder)
+        self.crowded = frozenset(folder for folder, count in files_below.items() if count > 1)
         self.rendered: dict[tuple[str, str], str] = {}
 
     def key(self, name: str, page: Any) -> tuple[str, str] | None:
@@ -34,8 +44,8 @@ class SharedFragments:
         url = getattr(page, "url", None)
         if not isinstance(url, str) or not url.endswith("/") or url in self.nav_urls:
             return None
-        if any(other.startswith(url) for other in self.nav_urls):
-            # Links from the page to pages below it are spelt from the page itself.
+        if url in self.crowded:
+            # Links from the page to files below it are spelt from the page itself.
             return None
         return name, posixpath.dirname(url.rstrip("/"))
 

@@ -217,7 +217,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
     def on_env(
         self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
-        env.globals["shared"] = SharedFragments(self.nav_urls)
+        env.globals["shared"] = SharedFragments(self.nav_urls, (file.dest_uri for file in files))
         return env
 
     def _output_state(self, config: MkDocsConfig, files: Files) -> dict[str, Any]:

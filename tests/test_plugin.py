@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -86,3 +87,24 @@ def test_shared_fragments_leave_every_page_as_rendering_each_page_alone_would(
 
     monkeypatch.setattr(SharedFragments, "key", lambda self, name, page: None)
     assert build_in_process(project) == shared
+
+
+def test_pages_share_fragments_only_with_pages_whose_links_read_the_same() -> None:
+    shared = SharedFragments(
+        nav_urls={"", "about/"},
+        file_paths=[
+            "index.html", "about/index.html", "claims/a/index.html", "claims/b/index.html",
+            "assets/index.html", "assets/main.css", "sources/s/index.html",
+        ],
+    )  # fmt: skip
+
+    def key(url: str) -> tuple[str, str] | None:
+        return shared.key("nav", SimpleNamespace(url=url))
+
+    assert key("claims/a/") == key("claims/b/") == ("nav", "claims")
+    assert key("sources/s/") == ("nav", "sources")
+    # A link to assets/main.css reads "main.css" from assets/ and "../assets/main.css" elsewhere.
+    assert key("assets/") is None
+    # The nav marks a page of its own as the current one.
+    assert key("about/") is None
+    assert key("") is None
