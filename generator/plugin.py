@@ -106,6 +106,9 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         # that no text from claims.yaml can spell: they hold this build's random nonce.
         self.nonce = secrets.token_hex(16)
         self.raw_blocks: list[str] = []
+        self.shapes: dict[str, tuple[str, Any, frozenset[str]]] = {}
+        """Converted Markdown of this build, by its text once raw HTML is set aside: pages
+        of the same shape (a claim page is its headings and placeholders) convert once."""
         self.newest_change = metadata.EPOCH
         self.state: dict[str, Any] = {}
         self.nav_urls: set[str] = set()
@@ -153,6 +156,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         memory = self._memory()
         # The preview keeps parsed records in memory: it writes them to disk once, at start.
         memory.parse_cache.is_saving = not (self.is_serve and memory.builds)
+        self.shapes = {}
         memory.builds += 1
         try:
             project = load_project(path, cache=memory.parse_cache)
@@ -164,17 +168,17 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         settings = Settings(site_url=_site_url(config))
         seeds = read_seed_texts(project.catalog, path.parent)
         try:
-            self.stored = memory.store.render(project, seeds, settings)
-            output.sync_tree(self.cache / "files", self.stored.files)
+            # Cards are drawn in another process while the pages are rendered and built, and
+            # join the site when the build is done.
             self.cards, missing = cards.plan_cards(
                 project.catalog, self.cache / "cards", memory.card_files
             )
+            self.drawing = _DRAWING.submit(cards.draw_cards, missing) if missing else None
+            self.stored = memory.store.render(project, seeds, settings)
+            output.sync_tree(self.cache / "files", self.stored.files)
         except OSError as error:
             raise PluginError(f"factcheck: cannot write {self.cache}: {error.strerror}") from None
         self.watched = project.files
-        # Cards are drawn in another process while MkDocs builds the pages, and join the
-        # site when the build is done.
-        self.drawing = _DRAWING.submit(cards.draw_cards, missing) if missing else None
         self.newest_change = max(
             (metadata.claim_lastmod(claim).isoformat() for claim in project.catalog.claims),
             default=metadata.EPOCH,
@@ -272,39 +276,49 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         # MkDocs stamps sitemap.xml.gz with the newest update_date, which defaults to the build
         # date; the data's newest change keeps the build reproducible.
         page.update_date = self.newest_change
-        if page.file.generated_by:
-            meta, body = pages.read_meta(markdown)
-            # Material prints page.meta.title unescaped in <title> and in the header.
-            page.meta["title"] = html.escape(meta.pop("title", ""))
-            page.meta.update(meta)
-            key = _html_key(body, page.file.src_uri, config)
-            cached = self._memory().html.get(key)
-            if cached is not None:
-                self.converted[page.file.src_uri] = cached
-                return ""
-            page.meta["factcheck_html_new"] = key
+        if not page.file.generated_by:
+            return SNIPPET_MARKER.sub(lambda match: self._snippet(match.group(1), page), markdown)
+        meta, body = pages.read_meta(markdown)
+        # Material prints page.meta.title unescaped in <title> and in the header.
+        page.meta["title"] = html.escape(meta.pop("title", ""))
+        page.meta.update(meta)
+        key = _html_key(body, page.file.src_uri, config)
+        cached = self._memory().html.get(key)
+        if cached is None:
             markdown, self.raw_blocks = pages.set_aside_html(body, self.nonce)
-            return markdown
-        return SNIPPET_MARKER.sub(lambda match: self._snippet(match.group(1), page), markdown)
+            shape = self.shapes.get(markdown)
+            if shape is None:
+                page.meta["factcheck_html_new"] = (key, markdown)
+                return markdown
+            cached = self._put_back(*shape)
+            self._memory().html.put(key, cached)
+        self.converted[page.file.src_uri] = cached
+        return ""
 
     def on_page_content(
         self, content: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         cached = self.converted.pop(page.file.src_uri, None)
-        if cached is not None:
-            cached_content, toc, anchors = cached
-            page.toc = toc
-            page.present_anchor_ids = set(anchors)
-            return str(cached_content)
-        key = page.meta.pop("factcheck_html_new", None)
-        if key is not None:
-            content = pages.put_back_html(content, self.raw_blocks, self.nonce)
-            page.present_anchor_ids = (page.present_anchor_ids or set()) | pages.html_ids(
-                self.raw_blocks
-            )
-            entry = (content, page.toc, sorted(page.present_anchor_ids or ()))
-            self._memory().html.put(key, entry)
-        return content
+        new = page.meta.pop("factcheck_html_new", None)
+        if new is not None:
+            key, markdown = new
+            shape = (content, page.toc, frozenset(page.present_anchor_ids or ()))
+            if _is_shareable(markdown):
+                self.shapes[markdown] = shape
+            cached = self._put_back(*shape)
+            self._memory().html.put(key, cached)
+        if cached is None:
+            return content
+        content, page.toc, anchors = cached
+        page.present_anchor_ids = set(anchors)
+        return str(content)
+
+    def _put_back(
+        self, content: str, toc: Any, anchors: frozenset[str]
+    ) -> tuple[str, Any, list[str]]:
+        """A page's HTML, table of contents and anchors, from its converted placeholders."""
+        content = pages.put_back_html(content, self.raw_blocks, self.nonce)
+        return content, toc, sorted(anchors | pages.html_ids(self.raw_blocks))
 
     def _snippet(self, name: str, page: Page) -> str:
         assert self.stored is not None
@@ -439,6 +453,12 @@ def _remove_output(site: Path, dest_uri: str) -> None:
     target.unlink(missing_ok=True)
     if target.parent != site and target.parent.is_dir() and not any(target.parent.iterdir()):
         target.parent.rmdir()
+
+
+def _is_shareable(markdown: str) -> bool:
+    """Whether Markdown converts the same on any page: without links or raw HTML, MkDocs has
+    nothing to rewrite for the page's place in the site."""
+    return "[" not in markdown and "<" not in markdown
 
 
 def _html_key(markdown: str, src_uri: str, config: MkDocsConfig) -> str:

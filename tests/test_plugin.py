@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import copy
 import re
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from generator import plugin
 from generator.fragments import SharedFragments
 from generator.plugin import FactCheckPlugin
 from generator.templates import TEMPLATES
-from tests.projects import Project, make_project
+from tests.projects import VALID, Project, dump_claims, make_project
 
 
 class Server:
@@ -108,3 +112,31 @@ def test_pages_share_fragments_only_with_pages_whose_links_read_the_same() -> No
     # The nav marks a page of its own as the current one.
     assert key("about/") is None
     assert key("") is None
+
+
+def test_pages_of_one_shape_are_converted_once_and_read_as_if_each_had_been(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = yaml.safe_load((VALID / "claims.yaml").read_text("utf-8"))
+    twin = copy.deepcopy(data["claims"][0])
+    twin["id"], twin["short"] = "ferry-301", "A second claim of the same shape"
+    data["claims"].append(twin)
+    project = make_project(tmp_path / "project", dump_claims(data))
+    monkeypatch.chdir(project.root)
+    converted: list[str] = []
+    is_shareable = plugin._is_shareable
+
+    def recorded(markdown: str) -> bool:
+        converted.append(markdown)
+        return is_shareable(markdown)
+
+    monkeypatch.setattr(plugin, "_is_shareable", recorded)
+    shared = build_in_process(project)
+    generated = list((project.root / ".cache" / "factcheck" / "pages").rglob("*.md"))
+    # The two claim pages have the same sections: the second takes the first's conversion.
+    assert 0 < len(converted) < len(generated)
+
+    shutil.rmtree(project.root / ".cache")
+    monkeypatch.setattr(plugin, "_MEMORY", {})
+    monkeypatch.setattr(plugin, "_is_shareable", lambda markdown: False)
+    assert build_in_process(project) == shared
