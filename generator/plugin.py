@@ -194,7 +194,8 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             if not self._invalidate_stale_output(site, files):
                 # Every other page keeps its output, and no page to build links to one in
                 # Markdown (generated pages link in HTML): MkDocs need not know of them.
-                register = [*self.stored.written, *(p for p in self.stored.pages if p in in_nav)]
+                named = [path for path in self.stored.pages if path in in_nav]
+                register = list(dict.fromkeys([*self.stored.written, *named]))
             self._save_state(site)
         folder = self._memory().store.folder
         for path in register:

@@ -199,6 +199,11 @@ def test_dirty_builds_after_edits_equal_a_clean_build(tmp_path: Path) -> None:
     from tests.projects import make_project
 
     project = make_project(tmp_path / "project")
+    # As in the shipped mkdocs.yml, the nav names generated pages that edits change.
+    config_file = project.root / "mkdocs.yml"
+    config = yaml.safe_load(config_file.read_text("utf-8"))
+    config["nav"] += [{"All claims": "claims/index.md"}, {"By verdict": "verdicts.md"}]
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False), "utf-8")
     data = yaml.safe_load(project.claims.read_text("utf-8"))
 
     def dirty_build() -> None:
@@ -212,6 +217,11 @@ def test_dirty_builds_after_edits_equal_a_clean_build(tmp_path: Path) -> None:
     dirty_build()
     page = (project.site / "claims" / first["id"] / "index.html").read_text("utf-8")
     assert "A summary edited while previewing." in page
+    first["short"] = "A short form edited while previewing"  # pages the nav names, too
+    project.claims.write_text(dump_claims(data), "utf-8")
+    dirty_build()
+    table = (project.site / "claims" / "index.html").read_text("utf-8")
+    assert "A short form edited while previewing" in table
     ratings = [rating["id"] for rating in data["ratings"]]
     first["rating"] = first["history"][-1]["rating"] = ratings[-1]  # counts on the home page
     added = {**yaml.safe_load(dump_claims(first)), "id": "added-claim", "short": "Added"}
@@ -228,3 +238,25 @@ def test_dirty_builds_after_edits_equal_a_clean_build(tmp_path: Path) -> None:
     result = mkdocs("build", "--no-strict", cwd=project.root)
     assert result.returncode == 0, result.stderr
     assert dirty == html_pages(project.site)
+
+
+def test_a_preview_edit_to_a_page_that_the_nav_names_builds(tmp_path: Path) -> None:
+    """A claim's short form is in the claims table, which the nav names; only generated pages
+    change, so a dirty build hands MkDocs the pages that changed and those the nav names."""
+    from tests.conftest import mkdocs
+
+    for name in ("claims.yaml", "mkdocs.yml"):
+        shutil.copy(REPO / name, tmp_path / name)
+    for name in ("content", "seeds", "site_templates"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    assert mkdocs("build", "--dirty", "--no-strict", cwd=tmp_path).returncode == 0
+    claims = tmp_path / "claims.yaml"
+    text = claims.read_text("utf-8")
+    edited = text.replace(
+        "short: NIS image of Chongjin port", "short: Edited NIS image of Chongjin port"
+    )
+    assert edited != text
+    claims.write_text(edited, "utf-8")
+    result = mkdocs("build", "--dirty", "--no-strict", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Edited NIS image" in (tmp_path / "site" / "claims" / "index.html").read_text("utf-8")
