@@ -3,7 +3,8 @@
 Work is kept between builds in `.cache/factcheck/`, keyed by content: parsed records
 (generator/storage.py), generated pages (generator/site.py) and each generated page's HTML and
 table of contents, by the digest of its Markdown. Under `mkdocs serve` the same objects stay in
-memory from one rebuild to the next.
+memory from one rebuild to the next. Within a build, generated pages whose Markdown is the same
+once their raw HTML is set aside (claim pages with the same sections) share one conversion.
 
 With `--dirty`, MkDocs rebuilds only pages whose source file is newer than their output. The
 generator rewrites a page's file exactly when its text changes, so that holds for generated
@@ -97,7 +98,8 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         self.is_dirty = False
         self.is_serve = False
         self.converted: dict[str, Any] = {}
-        """Pages whose HTML comes from the cache, by source path, until MkDocs asks for it."""
+        """Pages whose HTML comes from the cache or from a page of the same shape, by source
+        path, until MkDocs asks for it."""
         self.watched: tuple[Path, ...] = ()
         self.cards: dict[str, Path] = {}
         self.drawing: concurrent.futures.Future[None] | None = None
@@ -386,8 +388,9 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
 class _GeneratedPage(Page):
     """A generated page outside the navigation.
 
-    Its HTML usually comes from the cache, which leaves its Markdown empty (on_page_markdown):
-    then Python-Markdown, which costs more to set up than to convert nothing, is not set up.
+    Its HTML usually comes from the cache or from a page of the same shape, which leaves its
+    Markdown empty (on_page_markdown): then Python-Markdown, which costs more to set up than to
+    convert nothing, is not set up.
     """
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
