@@ -857,12 +857,7 @@ class _Checker:
             self._check_reference((*where, "rating"), _text(entry, "rating"), "rating", ratings)
             day = _day(entry, "date")
             self._check_not_future((*where, "date"), day)
-            if day is not None and before is not None and day <= before:
-                self.report_once(
-                    (*where, "date"),
-                    f"{day} is not after the entry before it ({before}); "
-                    "list history oldest first, one entry a date",
-                )
+            self._check_order((*where, "date"), day, before, "history")
             before = day
         if not entries or len(entries) != len(claim.get("history") or []):
             return
@@ -922,13 +917,18 @@ class _Checker:
                     f"{day} is not before publication ({published}); a reconstruction "
                     "describes earlier dates: put published verdicts under 'history:'",
                 )
-            elif day is not None and before is not None and day <= before:
-                self.report_once(
-                    (*where, "date"),
-                    f"{day} is not after the entry before it ({before}); "
-                    "list the reconstruction oldest first, one entry a date",
-                )
+            else:
+                self._check_order((*where, "date"), day, before, "the reconstruction")
             before = day
+
+    def _check_order(self, where: Where, day: date | None, before: date | None, what: str) -> None:
+        """Dated entries come oldest first, one a date."""
+        if day is not None and before is not None and day <= before:
+            self.report_once(
+                where,
+                f"{day} is not after the entry before it ({before}); "
+                f"list {what} oldest first, one entry a date",
+            )
 
     def _check_retired(self, index: int, retired: dict[Any, Any], claims: set[str] | None) -> None:
         path: Where = ("retired", index)
