@@ -8,7 +8,9 @@ Cards are cheap enough for an archive of 50,000 claims because they are palette 
 directly in palette indices: each region of the card (background, verdict badge, publication
 band) has a 16-step ramp from its own colour to its text colour, and anti-aliased text lands on
 the steps of its region's ramp. That gives smooth text in 48 colours without quantising, and
-PNG compresses it quickly.
+PNG compresses it quickly. Only the claim's rows differ from card to card: the rows above and
+below are compressed once per verdict and publication, and each card's PNG joins them to its
+own (see _png).
 
 A card is stored under a hash of exactly what it shows, plus the renderer's version, so an
 unchanged claim costs a hash and a file check on the next build.
@@ -18,9 +20,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import json
 import os
+import struct
+import zlib
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -30,7 +33,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from generator.model import Catalog, Claim
 
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2
 """Raise this whenever the drawing code changes, so that cached cards are drawn again."""
 WIDTH, HEIGHT = 1200, 630
 FOLDER = "cards"
@@ -96,22 +99,83 @@ def card_png(text: str, verdict_label: str, colour: str, publication: str) -> by
     """A card as PNG bytes: the claim, its verdict badge in `colour`, and the publication."""
     # Pixel values are palette indices. Each region is filled with the first index of its
     # ramp, and text is drawn with the last: anti-aliasing blends between the two, which lands
-    # on the ramp's steps between the region's colour and its text colour.
-    card = _frame(verdict_label, publication).copy()
-    draw = ImageDraw.Draw(card)
+    # on the ramp's steps between the region's colour and its text colour. Only the claim's
+    # rows, between the top of the frame and its band, are drawn for each card.
+    claim = Image.new("L", (WIDTH, BAND_TOP - CLAIM_TOP), _BACKGROUND_RAMP)
+    draw = ImageDraw.Draw(claim)
     size, lines = _fit_claim(text)
     claim_font = _font(size, "SemiBold")
     step = round(size * 1.25)
     ink = _BACKGROUND_RAMP + RAMP_STEPS - 1
     for number, line in enumerate(lines):
-        draw.text((MARGIN, CLAIM_TOP + number * step), line, font=claim_font, fill=ink)
-    card.putpalette(_palette(colour))
-    buffer = io.BytesIO()
-    card.save(buffer, "PNG", compress_level=3)
-    return buffer.getvalue()
+        draw.text((MARGIN, number * step), line, font=claim_font, fill=ink)
+    top, bottom = _frame_parts(verdict_label, publication)
+    return _png(top, _Rows.compress(claim, is_last=False), bottom, _palette(colour))
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Rows of a card as a piece of PNG image data: scanlines, compressed on their own."""
+
+    deflated: bytes
+    """Raw deflate data that ends on a byte boundary, so that pieces can follow each other."""
+    checksum: int
+    """The Adler-32 checksum of the scanlines."""
+    size: int
+    """How many bytes the scanlines take."""
+
+    @classmethod
+    def compress(cls, image: Image.Image, *, is_last: bool) -> _Rows:
+        data, width = image.tobytes(), image.width
+        # Each scanline starts with its filter type: 0, none.
+        lines = b"".join(
+            b"\0" + data[start : start + width] for start in range(0, len(data), width)
+        )
+        compressor = zlib.compressobj(3, zlib.DEFLATED, -zlib.MAX_WBITS)
+        deflated = compressor.compress(lines)
+        deflated += compressor.flush(zlib.Z_FINISH if is_last else zlib.Z_FULL_FLUSH)
+        return cls(deflated, zlib.adler32(lines), len(lines))
+
+
+def _png(top: _Rows, middle: _Rows, bottom: _Rows, palette: list[int]) -> bytes:
+    """A palette PNG of WIDTH x HEIGHT from its rows, top to bottom."""
+    checksum = top.checksum
+    for rows in (middle, bottom):
+        checksum = _adler32_combine(checksum, rows.checksum, rows.size)
+    header = struct.pack(">IIBBBBB", WIDTH, HEIGHT, 8, 3, 0, 0, 0)  # 8-bit indices, palette
+    image_data = b"\x78\x5e" + top.deflated + middle.deflated + bottom.deflated
+    return b"".join(
+        [
+            b"\x89PNG\r\n\x1a\n",
+            _chunk(b"IHDR", header),
+            _chunk(b"PLTE", bytes(palette)),
+            _chunk(b"IDAT", image_data + struct.pack(">I", checksum)),
+            _chunk(b"IEND", b""),
+        ]
+    )
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _adler32_combine(first: int, second: int, second_size: int) -> int:
+    """The Adler-32 of two byte strings joined, from theirs (zlib's adler32_combine)."""
+    base = 65521
+    remainder = second_size % base
+    low = ((first & 0xFFFF) + (second & 0xFFFF) + base - 1) % base
+    high = (remainder * (first & 0xFFFF) + (first >> 16) + (second >> 16) + base - remainder) % base
+    return low | (high << 16)
 
 
 @functools.lru_cache(maxsize=64)
+def _frame_parts(verdict_label: str, publication: str) -> tuple[_Rows, _Rows]:
+    """The frame's rows above the claim and from the band down, compressed."""
+    frame = _frame(verdict_label, publication)
+    top = _Rows.compress(frame.crop((0, 0, WIDTH, CLAIM_TOP)), is_last=False)
+    return top, _Rows.compress(frame.crop((0, BAND_TOP, WIDTH, HEIGHT)), is_last=True)
+
+
 def _frame(verdict_label: str, publication: str) -> Image.Image:
     """A card without its claim: the verdict badge and the publication band, shared by many."""
     frame = Image.new("L", (WIDTH, HEIGHT), _BACKGROUND_RAMP)

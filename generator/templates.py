@@ -109,9 +109,17 @@ def linker(from_path: str, *, markdown: bool) -> Callable[[str], Markup]:
     return link
 
 
-@functools.lru_cache(maxsize=65536)
 def _relative(path: str, start: str) -> str:
-    return posixpath.relpath(path, start)
+    """`posixpath.relpath` for the site's own paths (relative, normalised, "." for the root),
+    without its look at the working folder: an archive's pages make hundreds of thousands."""
+    target = [] if path == "." else path.split("/")
+    base = [] if start == "." else start.split("/")
+    common = 0
+    for mine, theirs in zip(target, base, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(base) - common) + target[common:]) or "."
 
 
 def _url_dir(path: str) -> str:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from hypothesis import given
+from hypothesis import strategies as st
+from PIL import Image, ImageDraw
 
 from generator import cards
 from generator.load import load_catalog
@@ -70,6 +73,46 @@ def test_long_text_stays_inside_the_margins() -> None:
     assert colours(image, band_margin) == {rgb(cards.BAND)}
     below_claim = (0, cards.CLAIM_BOTTOM + 4, 1200, cards.BAND_TOP)
     assert colours(image, below_claim) == {rgb(cards.BACKGROUND)}
+
+
+def drawn_whole(text: str, verdict_label: str, colour: str, publication: str) -> Image.Image:
+    """The card drawn by Pillow in one piece and saved by Pillow's own PNG encoder."""
+    card = cards._frame(verdict_label, publication).copy()
+    size, lines = cards._fit_claim(text)
+    font = cards._font(size, "SemiBold")
+    ink = cards._BACKGROUND_RAMP + cards.RAMP_STEPS - 1
+    for number, line in enumerate(lines):
+        top = cards.CLAIM_TOP + number * round(size * 1.25)
+        ImageDraw.Draw(card).text((cards.MARGIN, top), line, font=font, fill=ink)
+    card.putpalette(cards._palette(colour))
+    buffer = io.BytesIO()
+    card.save(buffer, "PNG")
+    return open_card(buffer.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict_label", "colour"),
+    [
+        ("A short claim", "Confirmed", "#1b5e20"),
+        ("Ünïcödé quötes “like these” — and an ellipsis… ÅÇÉ gjpqy " * 3, "Incorrect", "#b71c1c"),
+        (LONG, "Misleading or imprecise", "#a43c00"),
+        ("Pyongyang sent 10,000 troops to Russia's Kursk region in October", LONG, "#37474f"),
+    ],
+)
+def test_a_card_assembled_from_its_parts_shows_the_card_drawn_whole(
+    text: str, verdict_label: str, colour: str
+) -> None:
+    data = cards.card_png(text, verdict_label, colour, PUBLICATION)
+    Image.open(io.BytesIO(data)).verify()  # every chunk's CRC and the image data's checksum
+    card = open_card(data)
+    expected = drawn_whole(text, verdict_label, colour, PUBLICATION)
+    assert card.convert("RGB").tobytes() == expected.convert("RGB").tobytes()
+
+
+@given(st.binary(max_size=300), st.binary(max_size=70_000))
+def test_checksums_of_joined_rows_match_zlib(first: bytes, second: bytes) -> None:
+    combined = cards._adler32_combine(zlib.adler32(first), zlib.adler32(second), len(second))
+    assert combined == zlib.adler32(first + second)
 
 
 def test_the_same_card_gives_the_same_bytes_and_any_change_shows() -> None:

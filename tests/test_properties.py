@@ -4,6 +4,7 @@ mutation of a valid file crashes the loader."""
 from __future__ import annotations
 
 import os
+import posixpath
 from datetime import date
 from typing import Any
 
@@ -13,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import yamlsource
+from generator import templates, yamlsource
 from generator.load import CatalogError, parse_catalog
 from generator.model import SHORT_CLAIM_LIMIT, Catalog
 from generator.site import Settings, read_seed_texts, render_site
@@ -215,3 +216,20 @@ def test_the_alphabet_holds_the_characters_escaping_exists_for() -> None:
     # Without these the properties above would prove little; all of them are valid YAML text.
     assert {"<", "&", "`", "*", "[", "{", "#", "|", "\\", "\n"} <= set("".join(SYNTAX))
     assert yamlsource.NOT_PRINTABLE.search("".join(SYNTAX)) is None
+
+
+# Site paths as pages use them: "." for the root, else normalised segments, some shared.
+SITE_PATHS = st.one_of(
+    st.just("."),
+    st.lists(
+        st.sampled_from(["claims", "sources", "a", "b", "page-2", "x.md", "index.md"]),
+        min_size=1,
+        max_size=4,
+    ).map("/".join),
+)
+
+
+@given(path=SITE_PATHS, start=SITE_PATHS)
+@FAST
+def test_relative_links_match_posixpath(path: str, start: str) -> None:
+    assert templates._relative(path, start) == posixpath.relpath(path, start)
