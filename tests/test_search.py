@@ -1,0 +1,83 @@
+"""The search index: an unchanged site reuses its index, and a failing Pagefind fails the
+build with its own words, leaving the published site as it was."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import search
+from tests.projects import Project, make_project
+from tests.test_plugin import build_in_process
+
+
+def index_files(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    project = make_project(tmp_path)
+    monkeypatch.chdir(project.root)
+    return project
+
+
+def test_a_site_whose_pages_are_unchanged_reuses_its_index(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_in_process(project)
+    first = index_files(project.site / "pagefind")
+    assert any(name.startswith("fragment/") for name in first)
+
+    def refuse(*arguments: Any, **options: Any) -> None:
+        raise AssertionError("indexed again, although no page changed")
+
+    monkeypatch.setattr(search.subprocess, "run", refuse)
+    build_in_process(project)
+    assert index_files(project.site / "pagefind") == first
+
+
+def indexed_text(site: Path) -> str:
+    """The text of every page in the index: each fragment is gzipped JSON after a marker."""
+    texts = []
+    for fragment in sorted((site / "pagefind" / "fragment").iterdir()):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        texts.append(json.loads(data)["content"])
+    return "\n".join(texts)
+
+
+def test_a_changed_page_is_indexed_again(project: Project) -> None:
+    build_in_process(project)
+    assert "Zanzibar" not in indexed_text(project.site)
+    edit(project, "carries 300 passengers", "carries 300 passengers to Zanzibar")
+    build_in_process(project)
+    assert "carries 300 passengers to Zanzibar" in indexed_text(project.site)
+
+
+def edit(project: Project, old: str, new: str) -> None:
+    claims = project.root / "claims.yaml"
+    text = claims.read_text("utf-8")
+    assert old in text
+    claims.write_text(text.replace(old, new), "utf-8")
+
+
+def test_pagefind_failing_fails_the_build_with_what_it_said(
+    project: Project, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    build_in_process(project)
+    published = index_files(project.site)
+    edit(project, "carries 300 passengers", "carries 301 passengers")
+    monkeypatch.setattr(search, "PAGEFIND_ARGUMENTS", [*search.PAGEFIND_ARGUMENTS, "--no-such"])
+    with pytest.raises(Exception, match="BuildError"):
+        build_in_process(project)
+    assert "pagefind failed" in caplog.text
+    assert "--no-such" in caplog.text
+    assert index_files(project.site) == published
