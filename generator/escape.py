@@ -43,6 +43,17 @@ def text(value: object) -> Markup:
     return Markup(_PUNCTUATION.sub(_reference, head) + space + _SYNTAX.sub(_reference, tail))
 
 
+def run(value: str) -> Markup:
+    """A run of text inside a line, as `text` shows it, keeping a space at either end: the
+    runs of a line that is cut into pieces (around marked quotes) join as the text did."""
+    collapsed = _WHITESPACE.sub(" ", value)
+    if not collapsed.strip():
+        return Markup(collapsed[:1])
+    before = " " if collapsed.startswith(" ") else ""
+    after = " " if collapsed.endswith(" ") else ""
+    return Markup(before + text(collapsed) + after)
+
+
 def _reference(match: re.Match[str]) -> str:
     return f"&#{ord(match.group())};"
 

@@ -44,26 +44,24 @@ class Index:
                 found[source_id].append(claim)
         return found
 
+    # The lists below are newest first; on the same date, claims keep the listing order of
+    # `claims` (sorting is stable), so that every list of the site orders ties alike.
+
     @cached_property
     def latest_changes(self) -> list[tuple[HistoryEntry, Claim]]:
         """History entries, newest first: every verdict given or changed."""
-        entries = [(entry, claim) for claim in self.claims for entry in claim.history]
-        return sorted(entries, key=lambda pair: (pair[0].date, pair[1].id), reverse=True)
+        entries = [(entry, claim) for claim in self.claims for entry in reversed(claim.history)]
+        return sorted(entries, key=lambda pair: pair[0].date, reverse=True)
 
     @cached_property
     def latest_checks(self) -> list[Claim]:
         """Claims by the date the desk first published their check, newest first."""
-        return sorted(
-            self.claims,
-            key=lambda claim: (claim.published, claim.claimed, claim.id),
-            reverse=True,
-        )
+        return sorted(self.claims, key=lambda claim: claim.published, reverse=True)
 
     @cached_property
     def corrections(self) -> list[tuple[HistoryEntry, Claim]]:
         """History entries marked as corrections, newest first."""
-        entries = [(e, claim) for claim in self.claims for e in claim.history if e.correction]
-        return sorted(entries, key=lambda pair: pair[0].date, reverse=True)
+        return [(entry, claim) for entry, claim in self.latest_changes if entry.correction]
 
     @cached_property
     def filters(self) -> list[tuple[str, str, list[tuple[str, str]]]]:

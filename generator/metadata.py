@@ -111,9 +111,9 @@ def claim_lastmod(claim: Claim) -> date:
 
 
 def source_lastmod(index: Index, source: Source) -> date | None:
-    """A source's last change: its date, or the latest change of a claim citing it."""
-    dates = [claim_lastmod(claim) for claim in index.claims_by_source.get(source.id, [])]
-    return _newest([source.date, *dates])
+    """When the source's page last changed: the latest change of a claim citing it. The
+    document's own date is not a change of ours, and giving it would backdate the page."""
+    return _newest(claim_lastmod(claim) for claim in index.claims_by_source.get(source.id, []))
 
 
 def newest_change(index: Index) -> str:
@@ -172,7 +172,7 @@ def source_meta(index: Index, source: Source, site_url: str) -> dict[str, Any]:
     description = source_description(index, source)
     lastmod = source_lastmod(index, source)
     return page_meta(
-        index, paths.source(source.id), source.title, description, site_url, lastmod=lastmod
+        index, paths.source(source.id), source.shown_title, description, site_url, lastmod=lastmod
     )
 
 

@@ -299,6 +299,12 @@ class Source(Record):
     seed: str | None = None
     """For a seed article: its file under `seeds/`, for example `seeds/000_99cca0feeca0d213.txt`."""
 
+    @property
+    def shown_title(self) -> str:
+        """The title as readers see it: a headline in quotation marks, a description of ours
+        in square brackets, as the methodology says."""
+        return f"\u201c{self.title}\u201d" if self.title_kind == "headline" else f"[{self.title}]"
+
 
 class Claimant(Record):
     """A person or body that made claims."""

@@ -264,7 +264,7 @@ def source_page(index: Index, site_url: str, source: Source) -> Page:
     }
     meta = functools.partial(metadata.source_meta, index, source, site_url)
     path = paths.source(source.id)
-    return Page(path, "source.md.j2", source.title, values, tuple(inputs), meta)
+    return Page(path, "source.md.j2", source.shown_title, values, tuple(inputs), meta)
 
 
 def claim_row(index: Index, claim: Claim) -> ClaimRow:
@@ -369,8 +369,9 @@ def _sources_list(index: Index, site_url: str) -> Iterator[Page]:
         inputs = (SCALE, pagination, first, *(Ref("sources", source.id) for source in chunk))
         path = pagination.paths[pagination.number - 1]
         description = first if pagination.number == 1 else _page_description(title, pagination)
-        lastmod = max((source.date for source in chunk if source.date), default=None)
-        meta = _meta(index, path, title, description, site_url, lastmod, is_list=True)
+        # No last change: the sources' own dates are not changes of this page, and the page
+        # keeps no record of when a source's entry was edited.
+        meta = _meta(index, path, title, description, site_url, None, is_list=True)
         yield Page(path, "sources.md.j2", title, values, inputs, meta)
 
 

@@ -80,6 +80,10 @@ def paragraphs(text: str, marked: list[Marked]) -> list[list[Segment]]:
                 result.append([])
             is_last = number == len(pieces) - 1
             ending = tuple(span for span in covering if span.end == end) if is_last else ()
-            if piece.strip() or ending:
+            if piece or ending:  # a run of spaces between two quotes is kept, as a space
                 result[-1].append(Segment(piece, covering, ending))
-    return [paragraph for paragraph in result if paragraph]
+    return [
+        paragraph
+        for paragraph in result
+        if any(segment.text.strip() or segment.ending for segment in paragraph)
+    ]

@@ -43,6 +43,7 @@ def environment() -> jinja2.Environment:
         slugs=lambda values: Markup(" ".join(_slug(value) for value in values)),
         url=escape.url,
         attr=escape.attribute,
+        run=escape.run,
         markdown=escape.analysis_html,
         long_date=long_date,
         short_date=short_date,

@@ -16,6 +16,7 @@ from typing import Any
 
 import extruct
 import feedparser
+import lxml.etree
 import lxml.html
 import pytest
 
@@ -223,6 +224,11 @@ def test_no_review_or_feed_date_is_before_the_publication_date(
     for element in data_feed["dataFeedElement"]:
         claim = claim_of_url(catalog, element["url"])
         assert element["dateCreated"] >= claim.published.isoformat(), claim.id
+    # The sitemap dates each page by its last change on this site, never by a source's date.
+    sitemap = lxml.etree.fromstring((real_site / "sitemap.xml").read_bytes())
+    changes = sitemap.findall(".//{http://www.sitemaps.org/schemas/sitemap/0.9}lastmod")
+    assert len(changes) > 100
+    assert min(change.text or "" for change in changes) >= FIRST_PUBLICATION.isoformat()
 
 
 def test_the_first_publication_is_dated_when_the_desk_published_it(catalog: Catalog) -> None:
@@ -319,3 +325,19 @@ def test_every_highlight_of_an_article_shows_even_where_quotes_overlap(
             if appearance.source == source.id
         ]
         assert sorted(linked) == sorted(expected), source.id
+
+
+def test_the_annotated_article_reads_as_the_article_with_its_verdicts(
+    real_site: Path, catalog: Catalog, seed_texts: dict[str, str]
+) -> None:
+    for source in catalog.sources:
+        if source.kind != "seed-article":
+            continue
+        page = lxml.html.fromstring((real_site / "sources" / source.id / "index.html").read_bytes())
+        article = page.find_class("fc-article")[0]
+        for verdict in article.find_class("fc-mark__verdict"):
+            verdict.text = "\u2063"  # each verdict follows its passage after a space
+        shown = " ".join(paragraph.text_content() for paragraph in article.iter("p"))
+        shown = shown.replace(" \u2063", "")
+        # Spaces around a marked passage stay: no word runs into the next one.
+        assert " ".join(shown.split()) == " ".join(seed_texts[source.id].split()), source.id

@@ -41,9 +41,12 @@ def test_feed_has_one_entry_per_published_verdict_with_the_yaml_dates(
 ) -> None:
     feed = feedparser.parse((real_site / "feed.xml").read_bytes())
     assert feed.bozo == 0, feed.get("bozo_exception")
-    # Newest first; entries of one day in reverse order of claim id.
+    # Newest first; entries of one day in the order of the claims table: the newest claim
+    # first, then by id.
+    listing = sorted(catalog.claims, key=lambda claim: (-claim.claimed.toordinal(), claim.id))
     changes = sorted(
-        ((entry.date, claim.id, entry.note) for claim in catalog.claims for entry in claim.history),
+        ((entry.date, claim.id, entry.note) for claim in listing for entry in claim.history),
+        key=lambda change: change[0],
         reverse=True,
     )
     expected = [(day, f"{SITE_URL}claims/{claim_id}/", note) for day, claim_id, note in changes]

@@ -312,9 +312,11 @@ def test_plain_text_shows_as_written_on_listing_pages(sites: tuple[Path, Path]) 
         assert vector in pages["claims"], vector
         assert vector in pages["sources"], vector
         source = parse(hostile / "sources" / f"v{number}" / "index.html")
-        assert collapsed(source.cssselect("article h1")[0].text_content()) == vector
+        # A headline in quotation marks, a description of ours in square brackets.
+        shown = f"\u201c{vector}\u201d" if number % 2 else f"[{vector}]"
+        assert collapsed(source.cssselect("article h1")[0].text_content()) == shown
         assert (
-            collapsed(source.find(".//title").text_content()) == f"{vector} - Open Fact Check Desk"
+            collapsed(source.find(".//title").text_content()) == f"{shown} - Open Fact Check Desk"
         )
     assert collapsed(TEXT_VECTORS[0]) in pages["corrections"]
 
@@ -323,9 +325,8 @@ def test_table_of_contents_shows_labels_as_written(sites: tuple[Path, Path]) -> 
     _, hostile = sites
     page = parse(hostile / "scale" / "index.html")
     entries = [collapsed(link.text_content()) for link in page.cssselect(".md-nav--secondary a")]
-    for number, text in enumerate(TEXT_VECTORS):
-        assert f"{collapsed(text)} ({90 - number})" in entries
-        assert collapsed(text) in entries  # the qualifier's and confidence level's headings
+    for text in TEXT_VECTORS:
+        assert entries.count(collapsed(text)) >= 3  # a verdict, a qualifier, a confidence
 
 
 def test_structured_data_and_exports_still_parse(sites: tuple[Path, Path]) -> None:
