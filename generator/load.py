@@ -876,7 +876,12 @@ class _Checker:
                 f"{latest_date}), which is the current verdict; set rating: {latest_rating}, "
                 "or add a history entry for the new verdict",
             )
-        if reviewed is not None and latest_date is not None and reviewed < latest_date:
+        # A history entry dated in the future is reported already: no advice to follow it.
+        if (
+            reviewed is not None
+            and latest_date is not None
+            and reviewed < latest_date <= self.today
+        ):
             self.report_once(
                 (*path, "reviewed"),
                 f"{reviewed} is before the latest history entry ({latest_date}); "
@@ -899,7 +904,7 @@ class _Checker:
             )
         history = _entries(claim.get("history")) or []
         first = _day(history[0][1], "date") if history else None
-        if first is not None and first != published:
+        if first is not None and first != published and published <= self.today:
             self.report_once(
                 (*path, "history", history[0][0], "date"),
                 f"the first history entry is the first publication, so it is dated "

@@ -254,7 +254,7 @@ def _describe_syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[Posi
     if "did not find expected key" in problem:
         return _mark(mark), (
             "YAML syntax error: this line does not continue the mapping above it; check its "
-            "indentation, and quote a value that holds a quote character"
+            "indentation (or, if a value here begins with a quotation mark, quote it whole)"
         )
     if "expected '-' indicator" in problem or "expected node content" in problem:
         return _mark(mark), (
