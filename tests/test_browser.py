@@ -275,6 +275,26 @@ def test_sorting_by_verdict_puts_the_best_verdict_first(visit: Any) -> None:
     assert page.url.endswith("?sort=verdict&order=desc")
 
 
+def test_on_a_phone_a_list_box_sorts_the_claims_and_keeps_the_order_in_the_url(
+    visit: Any,
+) -> None:
+    page = visit(viewport=PHONE).open("claims/")
+    expect(page.locator("table.fc-claims thead")).to_be_hidden()  # cards, no header row
+    chooser = page.get_by_label("Sort by")
+    expect(chooser).to_be_visible()
+    dates = page.locator("table.fc-claims tbody tr time")
+    chooser.select_option(label="Claimed, oldest first")
+    expect(dates.first).to_have_attribute("datetime", min(dates.evaluate_all(DATES)))
+    assert page.url.endswith("?sort=claimed&order=asc")
+    chooser.select_option(label="Verdict, best first")
+    expect(page.locator("table.fc-claims tbody tr .fc-verdict").first).to_have_text("Confirmed")
+    page.reload()
+    expect(page.get_by_label("Sort by")).to_have_value("verdict:desc")
+
+
+DATES = "nodes => nodes.map(node => node.getAttribute('datetime'))"
+
+
 @pytest.mark.parametrize("name", list(PAGES))
 def test_phone_width_does_not_scroll_sideways(visit: Any, name: str) -> None:
     page = visit(viewport=PHONE).open(PAGES[name])

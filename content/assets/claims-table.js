@@ -8,6 +8,12 @@
 
   var BATCH = 100;
 
+  function option(value, text) {
+    var node = element("option", "", text);
+    node.value = value;
+    return node;
+  }
+
   function element(name, className, text) {
     var node = document.createElement(name);
     if (className) node.className = className;
@@ -123,6 +129,7 @@
           header.removeAttribute("aria-sort");
         }
       });
+      chooser.value = sortKey ? sortKey + (ascending ? ":asc" : ":desc") : "";
     }
 
     function showPage() {
@@ -194,6 +201,30 @@
         .forEach(function (row) { body.appendChild(row); });
       showHeaders();
     }
+
+    // On a phone the table shows as cards, without the header row and its buttons: a list
+    // box sorts by the same columns.
+    var chooser = element("select");
+    chooser.appendChild(option("", "as listed"));
+    headers.forEach(function (header) {
+      var orders = (header.dataset.sortOrders || "ascending|descending").split("|");
+      chooser.appendChild(option(header.dataset.sortKey + ":asc", header.textContent + ", " + orders[0]));
+      chooser.appendChild(option(header.dataset.sortKey + ":desc", header.textContent + ", " + orders[1]));
+    });
+    var chooserLabel = element("label", "fc-sort-choice", "Sort by ");
+    chooserLabel.appendChild(chooser);
+    table.parentNode.parentNode.insertBefore(chooserLabel, table.parentNode);
+    chooser.addEventListener("change", function () {
+      var parts = chooser.value.split(":");
+      sortKey = parts[0];
+      ascending = parts[1] !== "desc";
+      if (isArchive) apply(true);
+      else if (sortKey) sortPage();
+      else {
+        pageRows.forEach(function (row) { body.appendChild(row); });
+        showHeaders();
+      }
+    });
 
     headers.forEach(function (header) {
       var button = element("button", "fc-sort", header.textContent);
