@@ -265,6 +265,19 @@ def test_table_shows_every_row_without_javascript(visit: Any) -> None:
     assert page.locator("table.fc-claims tbody tr:not([hidden])").count() == rows.count()
 
 
+def test_without_javascript_search_says_what_to_do_instead_of_offering_a_box(
+    visit: Any,
+) -> None:
+    page = visit(java_script_enabled=False).open("search/?q=Kursk")
+    expect(page.locator("#fc-search-query")).to_be_hidden()
+    expect(page.locator("#fc-search-status")).to_be_hidden()
+    # Chromium with scripts turned off by Playwright does not draw <noscript>; a browser
+    # without JavaScript does.
+    assert "<noscript><p>Search needs JavaScript." in page.content()
+    home = visit(java_script_enabled=False).open("")
+    expect(home.locator("form.fc-search-form")).to_be_hidden()
+
+
 def test_sorting_by_verdict_puts_the_best_verdict_first(visit: Any) -> None:
     page = visit().open("claims/")
     first = page.locator("table.fc-claims tbody tr").first.locator(".fc-verdict")
