@@ -17,8 +17,9 @@ For each size it writes a generated project (bench/make_corpus.py) and measures,
 - peak memory of the cold build: the build's own process, and the largest of the processes it
   starts (Pagefind, which indexes the site, or the process that draws social cards); the
   largest HTML page; and the bytes a reader's first search fetches.
-Times are medians of --runs runs where a run takes under a minute, else single runs; the
-ratio of the largest size to the smallest shows whether cost grows linearly. For each of
+Times are medians of --runs rounds, each of which builds cold, the floor, warm and after an
+edit in turn (one round where a cold build takes over a minute); the ratio of the largest
+size to the smallest shows whether cost grows linearly. For each of
 --preview-sizes, only the preview is measured.
 """
 
@@ -36,7 +37,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -94,20 +94,6 @@ def timed(command: list[str], cwd: Path) -> tuple[float, tuple[int, int]]:
 
 def mkdocs_build(project: Path) -> tuple[float, tuple[int, int]]:
     return timed([sys.executable, "-c", BUILD], project)
-
-
-def repeated(
-    action: Callable[[], tuple[float, tuple[int, int]]], runs: int
-) -> tuple[float, tuple[int, int]]:
-    """The median time of up to `runs` runs (one, when a run is long) and the highest peak."""
-    results = [action()]
-    while len(results) < runs and results[0][0] < LONG_RUN:
-        results.append(action())
-    peaks = [r[1] for r in results]
-    return statistics.median(r[0] for r in results), (
-        max(own for own, _ in peaks),
-        max(helpers for _, helpers in peaks),
-    )
 
 
 def write_floor(pages: int, folder: Path) -> Path:
@@ -194,24 +180,30 @@ def measure(size: int, work: Path, runs: int) -> dict[str, Any]:
     project = write_project(size, work / f"project-{size}").parent
     for stale in (project / ".cache", project / "site"):
         shutil.rmtree(stale, ignore_errors=True)
-
-    def cold_build() -> tuple[float, tuple[int, int]]:
+    # Each round builds cold, the floor, warm and after an edit, one after the other: this
+    # machine is shared and its speed drifts, and the drift then weighs on the floor and on
+    # the archive's builds alike.
+    times: dict[str, list[float]] = {"cold": [], "floor": [], "warm": [], "edit": []}
+    peaks = []
+    floor_project, pages = None, 0
+    while len(times["cold"]) < runs:
         shutil.rmtree(project / ".cache", ignore_errors=True)
-        return mkdocs_build(project)
-
-    cold, peak = repeated(cold_build, runs)
-    pages = html_pages(project / "site")
-    floor_project = write_floor(pages, work / f"floor-{size}")
-    floor = repeated(lambda: mkdocs_build(floor_project), runs)[0]
-    assert html_pages(floor_project / "site") == pages
-    pagefind = pagefind_seconds(project / "site")
-    warm = repeated(lambda: mkdocs_build(project), runs)[0]
-
-    def edited_build() -> tuple[float, tuple[int, int]]:
+        cold, peak = mkdocs_build(project)
+        times["cold"].append(cold)
+        peaks.append(peak)
+        if floor_project is None:
+            pages = html_pages(project / "site")
+            floor_project = write_floor(pages, work / f"floor-{size}")
+        times["floor"].append(mkdocs_build(floor_project)[0])
+        times["warm"].append(mkdocs_build(project)[0])
         edit_one_claim(project)
-        return mkdocs_build(project)
-
-    edit = repeated(edited_build, runs)[0]
+        times["edit"].append(mkdocs_build(project)[0])
+        if cold >= LONG_RUN:
+            break
+    assert floor_project is not None and html_pages(floor_project / "site") == pages
+    median = {name: statistics.median(values) for name, values in times.items()}
+    peak = (max(own for own, _ in peaks), max(helpers for _, helpers in peaks))
+    pagefind = pagefind_seconds(project / "site")
     page_bytes, page = largest_page(project / "site")
     middle = size // 2
     search_bytes, requests = first_search_bytes(
@@ -219,7 +211,8 @@ def measure(size: int, work: Path, runs: int) -> dict[str, Any]:
     )
     preview = statistics.median(preview_latencies(project, "claim-1", runs))
     return {
-        "size": size, "pages": pages, "floor": floor, "cold": cold, "warm": warm, "edit": edit,
+        "size": size, "pages": pages, "floor": median["floor"], "cold": median["cold"],
+        "warm": median["warm"], "edit": median["edit"],
         "pagefind": pagefind, "preview": preview, "peak": peak, "page_bytes": page_bytes,
         "page": page, "search_bytes": search_bytes, "requests": requests,
     }  # fmt: skip
@@ -312,7 +305,8 @@ def report(result: str, runs: int) -> str:
         f"{result}\n\n"
         "What each column measures, for each archive size:\n"
         f"{measured}\n\n"
-        "Times are medians of the runs, or single runs where a run takes over a minute. "
+        "Times are medians of the rounds: each builds cold, the floor, warm and after an "
+        "edit in turn, or only once where a cold build takes over a minute. "
         "Ratios compare with the floor measured in the same run, because this machine is "
         "shared and its speed varies from run to run.\n"
     )
