@@ -20,6 +20,8 @@ ROW_GAP = 10
 CHART_WIDTH = 340
 # Room for a date label ("10 Oct 2024") on the timeline's axis.
 DATE_LABEL_WIDTH = 82
+# The least distance between two points of a timeline, whose points are 12 px wide.
+POINT_GAP = 18
 
 
 def _frame(name: str, width: int, height: int, title: str, description: str, body: str) -> Markup:
@@ -114,11 +116,8 @@ def verdict_timeline(
     row_of = {rating.id: row for row, rating in enumerate(scale)}
     top, row_height, margin = LABEL_HEIGHT + 2, LABEL_HEIGHT + 16, 10
     plot_width = CHART_WIDTH - 2 * margin
-    first, last = history[0].date.toordinal(), history[-1].date.toordinal()
-    spread = max(last - first, 1)
-
-    def x_of(entry: HistoryEntry | ReconstructedVerdict) -> float:
-        return margin + plot_width * (entry.date.toordinal() - first) / spread
+    days = [entry.date.toordinal() for entry in history]
+    xs = _spaced(days, margin, margin + plot_width, POINT_GAP)
 
     def y_of(entry: HistoryEntry | ReconstructedVerdict) -> int:
         return top + row_of[entry.rating] * row_height
@@ -134,19 +133,18 @@ def verdict_timeline(
         f"{escape(rating.label)}</text>"
         for row, rating in enumerate(scale)
     ]
-    points = []
-    for previous, entry in itertools.pairwise(history):
-        points += [f"{x_of(entry):.1f},{y_of(previous)}", f"{x_of(entry):.1f},{y_of(entry)}"]
-    start = f"{x_of(history[0]):.1f},{y_of(history[0])}"
-    parts.append(f'<polyline points="{" ".join([start, *points])}" class="fc-chart__line"/>')
-    for entry in history:
+    points = [f"{xs[0]:.1f},{y_of(history[0])}"]
+    for (previous, entry), x in zip(itertools.pairwise(history), xs[1:], strict=True):
+        points += [f"{x:.1f},{y_of(previous)}", f"{x:.1f},{y_of(entry)}"]
+    parts.append(f'<polyline points="{" ".join(points)}" class="fc-chart__line"/>')
+    for entry, x in zip(history, xs, strict=True):
         parts.append(
-            f'<circle cx="{x_of(entry):.1f}" cy="{y_of(entry)}" r="6" '
+            f'<circle cx="{x:.1f}" cy="{y_of(entry)}" r="6" '
             f'class="fc-bar fc-verdict--{escape(entry.rating)}"/>'
         )
     parts += labels
     axis_y = top + (len(scale) - 1) * row_height + 26
-    first_x, last_x = x_of(history[0]), x_of(history[-1])
+    first_x, last_x = xs[0], xs[-1]
     # The first date starts at its point and the last ends at its point; dates too close to
     # share a line put the last one on a line of its own.
     last_y = axis_y if last_x - first_x >= 2 * DATE_LABEL_WIDTH else axis_y + 18
@@ -161,6 +159,21 @@ def verdict_timeline(
     )
     body = "".join(parts)
     return _frame(name, CHART_WIDTH, last_y + 8, title, description, body)
+
+
+def _spaced(days: list[int], left: float, right: float, gap: float) -> list[float]:
+    """Positions from `left` to `right` in proportion to `days` (in order), moved apart where
+    two would be closer than `gap`: dates a few days apart must not draw one blot."""
+    first, spread = days[0], max(days[-1] - days[0], 1)
+    xs = [left + (right - left) * (day - first) / spread for day in days]
+    if (len(xs) - 1) * gap > right - left:
+        return [left + (right - left) * number / max(len(xs) - 1, 1) for number in range(len(xs))]
+    for number in range(1, len(xs)):
+        xs[number] = max(xs[number], xs[number - 1] + gap)
+    xs[-1] = min(xs[-1], right)
+    for number in range(len(xs) - 2, -1, -1):
+        xs[number] = min(xs[number], xs[number + 1] - gap)
+    return xs
 
 
 def _short_date(value: date) -> str:

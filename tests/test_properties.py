@@ -3,6 +3,7 @@ mutation of a valid file crashes the loader."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import posixpath
 from datetime import date
@@ -14,7 +15,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import templates, yamlsource
+from generator import charts, templates, yamlsource
 from generator.load import CatalogError, parse_catalog
 from generator.model import SHORT_CLAIM_LIMIT, Catalog
 from generator.site import Settings, read_seed_texts, render_site
@@ -233,3 +234,20 @@ SITE_PATHS = st.one_of(
 @FAST
 def test_relative_links_match_posixpath(path: str, start: str) -> None:
     assert templates._relative(path, start) == posixpath.relpath(path, start)
+
+
+@given(
+    days=st.lists(st.integers(0, 2000), min_size=1, max_size=25, unique=True).map(sorted),
+)
+@FAST
+def test_timeline_points_stay_in_the_chart_in_order_and_apart(days: list[int]) -> None:
+    xs = charts._spaced(days, 10, 330, charts.POINT_GAP)
+    assert xs[0] >= 10 and xs[-1] <= 330
+    room = (330 - 10) / max(len(days) - 1, 1)
+    for left, right in itertools.pairwise(xs):
+        assert right - left >= min(charts.POINT_GAP, room) - 1e-9
+    # Dates far enough apart keep their places in time.
+    spread = max(days[-1] - days[0], 1)
+    in_time = [10 + 320 * (day - days[0]) / spread for day in days]
+    if all(right - left >= charts.POINT_GAP for left, right in itertools.pairwise(in_time)):
+        assert xs == in_time
