@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import shutil
 import stat
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
@@ -119,12 +116,7 @@ def _mode_for(target: Path) -> int:
 
 
 class Staging:
-    """A build folder beside the site folder that replaces it only after a clean build.
-
-    The site it replaces is kept aside, under a name of its own, and removed while the next
-    build runs, by a process of its own: deleting a large site takes seconds that a build
-    need not wait for.
-    """
+    """A build folder beside the site folder that replaces it only after a clean build."""
 
     def __init__(self, target: Path) -> None:
         self.target = target.resolve()
@@ -132,21 +124,15 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
         self.warnings = _WarningCounter()
         logging.getLogger("mkdocs").addHandler(self.warnings)
-        retired = sorted(self.target.parent.glob(f".{self.target.name}.retired-*"))
-        self.cleaner = (
-            subprocess.Popen([sys.executable, "-c", _REMOVE, *map(str, retired)])
-            if retired
-            else None
-        )
 
     def publish(self, *, is_strict: bool) -> bool:
         """Swap the built folder in; in strict mode a build that warned publishes nothing."""
         logging.getLogger("mkdocs").removeHandler(self.warnings)
-        self.wait()
         if is_strict and self.warnings.count:
             self.discard()
             return False
-        retired = self.target.with_name(f".{self.target.name}.retired-{secrets.token_hex(4)}")
+        retired = self.target.with_name(f".{self.target.name}.old")
+        shutil.rmtree(retired, ignore_errors=True)
         if self.target.exists():
             os.replace(self.target, retired)
         try:
@@ -156,23 +142,13 @@ class Staging:
             if retired.exists() and not self.target.exists():
                 os.replace(retired, self.target)
             raise
+        shutil.rmtree(retired, ignore_errors=True)
         return True
 
     def discard(self) -> None:
         """Remove the partial build; the published folder stays as it was."""
         logging.getLogger("mkdocs").removeHandler(self.warnings)
-        self.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
-
-    def wait(self) -> None:
-        """Wait until the sites retired by earlier builds are removed."""
-        if self.cleaner is not None:
-            self.cleaner.wait()
-
-
-_REMOVE = (
-    "import shutil, sys\nfor path in sys.argv[1:]:\n    shutil.rmtree(path, ignore_errors=True)"
-)
 
 
 class _WarningCounter(logging.Handler):
