@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TextIO
 
 from generator import history, hygiene
-from generator.load import CatalogError, Problem, load_located
+from generator.load import load_located
+from generator.problems import CatalogError, Problem
 from generator.report import Finding, Severity, Style, format_finding
 from generator.revisions import RevisionError, load_base
 

@@ -21,7 +21,8 @@ from generator import (
     sitecheck,
 )
 from generator.checking import CheckOptions, run_check
-from generator.load import CatalogError, load_catalog
+from generator.load import load_catalog
+from generator.problems import CatalogError
 from generator.revisions import RevisionError, load_base
 from generator.site import Settings, read_seed_texts, render_site
 

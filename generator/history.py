@@ -9,8 +9,9 @@ Compared with the base version (the target branch of a pull request):
 
 from __future__ import annotations
 
-from generator.load import Loaded, Problem, dotted
+from generator.load import Loaded
 from generator.model import Catalog, Claim, HistoryEntry
+from generator.problems import Problem, dotted
 from generator.yamlsource import Path as Where
 from generator.yamlsource import clip
 

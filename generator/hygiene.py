@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from generator.load import Loaded, Problem, dotted
+from generator.load import Loaded
+from generator.problems import Problem, dotted
 from generator.yamlsource import Path as Where
 
 DEFAULT_STALE_DAYS = 365

@@ -23,8 +23,9 @@ from typing import Literal
 import yaml
 
 from generator import output, storage
-from generator.load import CatalogError, load_located
+from generator.load import load_located
 from generator.model import Catalog
+from generator.problems import CatalogError
 
 Grouping = Literal["claim", "month"]
 MOVED = ("sources", "claimants", "claims")

@@ -50,7 +50,8 @@ from mkdocs.structure.toc import get_toc
 from generator import cards, metadata, output, pages, paths, search
 from generator.fragments import SharedFragments
 from generator.htmlcache import HtmlCache
-from generator.load import CatalogError, load_project
+from generator.load import load_project
+from generator.problems import CatalogError
 from generator.site import PageStore, Settings, Stored, read_seed_texts
 from generator.storage import ParseCache
 from generator.templates import TEMPLATES

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.load import Problem
+from generator.problems import Problem
 
 Severity = Literal["error", "warning"]
 Style = Literal["text", "github"]

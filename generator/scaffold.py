@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from generator import output
-from generator.load import CatalogError, Loaded, Problem, load_located, suggest
+from generator.load import Loaded, load_located
 from generator.model import Catalog, Claim, HistoryEntry, Source
+from generator.problems import CatalogError, Problem, suggest
 from generator.textedit import (
     Edit,
     EditError,

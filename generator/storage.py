@@ -75,7 +75,7 @@ class ParseCache:
         self.validated: dict[Fingerprint, Any] = {}
         """Validated records of list items, by fingerprint; kept in memory only."""
         self.passed: set[bytes] = set()
-        """Claims that passed the checks across records (generator/load.py); in memory only."""
+        """Claims that passed the checks across records (generator/rules.py); in memory only."""
 
     def read_records(self, name: str, text: str) -> Records | None:
         """The records of the claims file `name` holding `text`, or None to read it exactly."""

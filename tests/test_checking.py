@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator import cli
-from generator.load import Problem
+from generator.problems import Problem
 from generator.report import Finding, escape_data, escape_property, github_annotation
 from generator.yamlsource import Position
 from tests.projects import VALID

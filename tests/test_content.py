@@ -20,8 +20,9 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from generator.load import CatalogError, load_catalog, parse_catalog
+from generator.load import load_catalog, parse_catalog
 from generator.model import Catalog, Claim
+from generator.problems import CatalogError
 
 REPO = Path(__file__).resolve().parent.parent
 CLAIMS = REPO / "claims.yaml"

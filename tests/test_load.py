@@ -25,9 +25,11 @@ import pytest
 import yaml
 
 from generator import cli, yamlsource
-from generator.load import MAX_PROBLEMS, CatalogError, Problem, load_catalog, parse_catalog
+from generator.load import load_catalog, parse_catalog
 from generator.model import PAGE_NAME, RESERVED_IDS
 from generator.pages import read_meta
+from generator.problems import CatalogError, Problem
+from generator.rules import MAX_PROBLEMS
 from generator.site import Settings, read_seed_texts, render_site
 from tests.projects import REPO, VALID, dump_claims
 

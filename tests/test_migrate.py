@@ -11,8 +11,9 @@ import pytest
 import yaml
 
 from generator import cli
-from generator.load import CatalogError, parse_catalog
+from generator.load import parse_catalog
 from generator.migrate import FIRST_PUBLICATION_NOTE, MigrationError, migrate_text
+from generator.problems import CatalogError
 from tests.conftest import REPO
 
 V1 = REPO / "tests" / "fixtures" / "v1"

@@ -16,8 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import charts, templates, yamlsource
-from generator.load import CatalogError, parse_catalog
+from generator.load import parse_catalog
 from generator.model import SHORT_CLAIM_LIMIT, Catalog
+from generator.problems import CatalogError
 from generator.site import Settings, read_seed_texts, render_site
 from tests.projects import REPO, VALID, dump_claims
 

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import storage, yamlsource
-from generator.load import CatalogError, load_catalog, load_project
+from generator.load import load_catalog, load_project
+from generator.problems import CatalogError
 from generator.storage import ParseCache
 from tests.projects import REPO, VALID
 
