@@ -85,6 +85,17 @@ def test_correction_entries_reach_the_corrections_log_and_updates_do_not() -> No
     assert "The city publishes its count." not in log
 
 
+def test_a_copy_of_a_story_is_linked_as_the_copy_not_as_the_original() -> None:
+    site = render_fixture()
+    claim = site.pages["claims/volunteers-500.md"]
+    source = site.pages["sources/city-statement.md"]
+    link = 'href="https://city.example.org/statement?id=1&amp;lang=en" rel="nofollow noopener">'
+    assert "copy of a story by Springfield Wire on City of Springfield" in claim
+    assert link + "copy on City of Springfield</a>" in claim
+    assert link + "Read the copy on City of Springfield</a>" in source
+    assert "original</a>" not in claim + source
+
+
 @pytest.mark.parametrize(
     ("from_path", "to_path", "markdown", "expected"),
     [
