@@ -27,14 +27,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator import metadata
+from generator import metadata, schema
 from generator.lookups import Index, appearance_sources
 from generator.model import Claim
 from generator.structured import SCHEMA_ORG, StructuredData, organization
 from generator.templates import short_date
 
 ATOM = "http://www.w3.org/2005/Atom"
-EXPORT_SCHEMA_VERSION = 2
 CSV_COLUMNS = (
     "id", "claim", "claimant", "claimed", "verdict", "confidence", "qualifiers", "url",
     "last_reviewed",
@@ -81,6 +80,7 @@ def data_files(
     return {
         "robots.txt": metadata.robots_txt(structured.site_url),
         "claims.json": claims_json(index, structured, reuse),
+        schema.EXPORT_SCHEMA_PATH: schema.export_schema_text(structured.site_url),
         "claims.csv": claims_csv(index, structured),
         "claimreview-feed.json": claimreview_feed(index, structured, reuse),
         "feed.xml": atom_feed(index, structured),
@@ -146,7 +146,7 @@ def claims_json(index: Index, structured: StructuredData, reuse: Reuse | None = 
             for record in getattr(catalog, section)
         ]
     # schema_version numbers this file's layout; `version` is that of claims.yaml.
-    return _json_with({"schema_version": EXPORT_SCHEMA_VERSION, **data}, encoded)
+    return _json_with({"schema_version": schema.EXPORT_SCHEMA_VERSION, **data}, encoded)
 
 
 def _record_encoder(record: BaseModel, structured: StructuredData) -> Callable[[], str]:

@@ -1,4 +1,5 @@
-"""The JSON Schema of claims files, generated from the model, for editors' YAML tools.
+"""JSON Schemas generated from the model: of claims files, for editors' YAML tools, and of the
+published claims.json, for those who reuse the data.
 
 The YAML language server (behind the common YAML extensions of VS Code, Neovim, Helix and
 others) supports JSON Schema up to draft 7, so the schema is written in draft 7: definitions
@@ -9,6 +10,7 @@ remains the authority (references between records, dates in the future, seed fil
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,10 @@ from generator.model import Catalog
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 SCHEMA_PATH = Path("schema") / "claims.schema.json"
+EXPORT_SCHEMA_VERSION = 2
+"""The layout of the published claims.json; raise it when that layout changes."""
+EXPORT_SCHEMA_PATH = "claims.schema.json"
+"""Where the site publishes the schema of its claims.json, relative to its root."""
 
 
 def claims_schema() -> dict[str, Any]:
@@ -32,6 +38,34 @@ def claims_schema() -> dict[str, Any]:
         "Check a change with: python -m generator check",
         "definitions": _draft7(definitions),
     }
+
+
+def export_schema(site_url: str) -> dict[str, Any]:
+    """The schema of the site's claims.json: the claims file's, with what the export adds."""
+    exported = claims_schema()
+    exported["$id"] = site_url + EXPORT_SCHEMA_PATH
+    exported["title"] = "Fact-check archive (claims.json)"
+    exported["description"] = (
+        "Every published record, as in the claims files that the site is built from, with "
+        "the export's layout version and each claim's page."
+    )
+    version = {"const": EXPORT_SCHEMA_VERSION, "description": "The layout of this file."}
+    exported["properties"] = {"schema_version": version, **exported["properties"]}
+    exported["required"] = ["schema_version", *exported["required"]]
+    claim = exported["definitions"]["Claim"]
+    claim["properties"]["url"] = {
+        "type": "string",
+        "format": "uri",
+        "description": "The claim's page on the site.",
+    }
+    claim["required"] = [*claim["required"], "url"]
+    return exported
+
+
+@functools.cache
+def export_schema_text(site_url: str) -> str:
+    """The schema of the site's claims.json, as the site publishes it."""
+    return json.dumps(export_schema(site_url), indent=2, ensure_ascii=False) + "\n"
 
 
 def schema_text() -> str:

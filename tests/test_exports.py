@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import feedparser
+import jsonschema
 import lxml.html
 import pytest
 
@@ -93,6 +94,22 @@ def test_claims_json_holds_every_claim_in_yaml_order(real_site: Path, catalog: C
             entry.date.isoformat() for entry in claim.history
         ]
     assert [source["id"] for source in data["sources"]] == [s.id for s in catalog.sources]
+
+
+def test_claims_json_follows_the_schema_the_site_publishes_beside_it(real_site: Path) -> None:
+    published = json.loads((real_site / "claims.schema.json").read_text("utf-8"))
+    assert published["$id"] == f"{SITE_URL}claims.schema.json"
+    jsonschema.Draft7Validator.check_schema(published)
+    validator = jsonschema.Draft7Validator(
+        published, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+    )
+    data = json.loads((real_site / "claims.json").read_text("utf-8"))
+    assert [error.message for error in validator.iter_errors(data)] == []
+    # The schema holds the export to its layout: a claim without its page is refused.
+    del data["claims"][0]["url"]
+    assert [error.message for error in validator.iter_errors(data)] == [
+        "'url' is a required property"
+    ]
 
 
 def test_claims_csv_has_a_row_per_claim_with_labels(real_site: Path, catalog: Catalog) -> None:
