@@ -388,6 +388,7 @@ def snippets(index: Index) -> dict[str, tuple[str, Mapping[str, Any]]]:
         ),
         "field-reference": ("_field_reference.md.j2", {"models": field_reference()}),
         "publisher": ("_publisher.md.j2", {"publisher": index.catalog.publisher}),
+        "contact": ("_contact.md.j2", {"publisher": index.catalog.publisher}),
         "latest-checks": (
             "_latest_checks.md.j2",
             {

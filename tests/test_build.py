@@ -6,7 +6,8 @@ from pathlib import Path
 
 import lxml.html
 
-from tests.conftest import GOLDEN, copy_project, mkdocs
+from generator.load import load_catalog
+from tests.conftest import GOLDEN, REPO, copy_project, mkdocs
 
 
 def page(site: Path, path: str) -> lxml.html.HtmlElement:
@@ -47,6 +48,13 @@ def test_snippets_fill_the_home_page(fixture_site: Path) -> None:
     home = page(fixture_site, ".")
     assert home.cssselect(".fc-counts__total")[0].text_content() == "2 claims checked"
     assert "<!-- factcheck:" not in (fixture_site / "index.html").read_text("utf-8")
+
+
+def test_the_report_page_gives_readers_the_desks_address(real_site: Path) -> None:
+    publisher = load_catalog(REPO / "claims.yaml").publisher
+    links = page(real_site, "report").cssselect('a[href^="mailto:"]')
+    assert [link.get("href") for link in links] == [f"mailto:{publisher.email}"]
+    assert links[0].text_content() == publisher.email
 
 
 def test_broken_claims_file_fails_the_build_and_keeps_the_previous_site(tmp_path: Path) -> None:
