@@ -1,8 +1,8 @@
 """The MkDocs plugin: runs the generator on every build and serve (the only mkdocs import).
 
 Work is kept between builds in `.cache/factcheck/`, keyed by content: parsed records
-(generator/storage.py), generated pages (generator/site.py) and each generated page's HTML and
-table of contents, by the digest of its Markdown. Under `mkdocs serve` the same objects stay in
+(generator/storage.py), generated pages (generator/site.py), each generated page's HTML and
+table of contents, by the digest of its Markdown, and compiled Jinja templates, by their source. Under `mkdocs serve` the same objects stay in
 memory from one rebuild to the next. Within a build, generated pages whose Markdown is the same
 once their raw HTML is set aside (claim pages with the same sections) share one conversion.
 
@@ -47,7 +47,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from generator import cards, metadata, output, pages, paths, search
+from generator import cards, metadata, output, pages, paths, search, templates
 from generator.fragments import SharedFragments
 from generator.htmlcache import HtmlCache
 from generator.load import load_project
@@ -169,6 +169,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         # walking through them again and again during the build (seconds on a large archive).
         gc.freeze()
         settings = Settings(site_url=_site_url(config))
+        templates.environment().bytecode_cache = self._compiled_templates("pages")
         seeds = read_seed_texts(project.catalog, path.parent)
         try:
             # Cards are drawn in another process while the pages are rendered and built, and
@@ -226,7 +227,18 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
         env.globals["shared"] = SharedFragments(self.nav_urls, (file.dest_uri for file in files))
+        env.bytecode_cache = self._compiled_templates(f"theme-{mkdocs.__version__}")
         return env
+
+    def _compiled_templates(self, name: str) -> jinja2.BytecodeCache:
+        """Compiled Jinja templates kept between builds, by the template's source: MkDocs makes
+        a new environment for every build, which would compile the theme's templates again."""
+        folder = self.cache / "templates" / f"{name}-{jinja2.__version__}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise PluginError(f"factcheck: cannot write {folder}: {error.strerror}") from None
+        return jinja2.FileSystemBytecodeCache(str(folder))
 
     def _output_state(self, config: MkDocsConfig, files: Files) -> dict[str, Any]:
         """What the output of this build depends on beyond each page's own source file."""

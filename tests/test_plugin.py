@@ -66,6 +66,25 @@ def build_in_process(project: Project) -> dict[str, bytes]:
     }
 
 
+def test_a_changed_theme_template_shows_in_the_next_build_despite_its_compiled_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Compiled templates are kept between builds (.cache/factcheck/templates): an edit to a
+    # template must still reach the pages, each build in a fresh MkDocs environment.
+    project = make_project(tmp_path / "project")
+    monkeypatch.chdir(project.root)
+    main = project.root / "site_templates" / "overrides" / "main.html"
+    source = main.read_text("utf-8")
+    block = "{% block extrahead %}\n  {{ super() }}\n"
+    assert block in source
+    for marker in ("first-edit", "second-edit"):
+        tag = f'  <meta name="template-marker" content="{marker}">\n'
+        main.write_text(source.replace(block, block + tag), "utf-8")
+        built = build_in_process(project)
+        assert all(tag.strip().encode() in page for page in built.values()), marker
+    assert any((project.root / ".cache" / "factcheck" / "templates").rglob("__jinja2_*"))
+
+
 def test_shared_fragments_leave_every_page_as_rendering_each_page_alone_would(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
