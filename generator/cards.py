@@ -78,9 +78,15 @@ class Card:
 
     def key(self) -> str:
         """A hash of the card's content and of everything that draws it."""
-        fields = [self.text, self.verdict_label, self.colour, self.publication]
-        encoded = json.dumps([_renderer(), fields], ensure_ascii=False).encode("utf-8")
-        return hashlib.sha256(encoded).hexdigest()
+        return _key(self, _renderer())
+
+
+@functools.lru_cache(maxsize=2**17)
+def _key(card: Card, renderer: tuple[object, ...]) -> str:
+    # Kept in memory: the preview plans every claim's card on every rebuild.
+    fields = [card.text, card.verdict_label, card.colour, card.publication]
+    encoded = json.dumps([renderer, fields], ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(encoded).hexdigest()
 
 
 def card_path(claim_id: str) -> str:
@@ -346,9 +352,9 @@ def _clip(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
 
 
 @functools.cache
-def _renderer() -> list[object]:
+def _renderer() -> tuple[object, ...]:
     """What draws a card besides its content: this module's version, Pillow's and the font's."""
-    return [RENDERER_VERSION, version("pillow"), version("fontpkg-noto-sans")]
+    return (RENDERER_VERSION, version("pillow"), version("fontpkg-noto-sans"))
 
 
 @functools.cache

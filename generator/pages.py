@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from generator import escape, metadata, paths, templates
 from generator.charts import claims_per_month
-from generator.lookups import Index, appeared_in, cited_sources, current_since
+from generator.lookups import Index, cited_sources, current_since
 from generator.model import Claim, Rating, Source, field_reference
 from generator.quotes import mark_quotes, paragraphs
 from generator.structured import StructuredData
@@ -43,7 +43,9 @@ class Page:
     path: str
     template: str
     title: str
-    values: Mapping[str, Any]
+    values: Mapping[str, Any] | Callable[[], Mapping[str, Any]]
+    """What the template shows; a callable when that costs more than a build that renders
+    few pages should pay for every page."""
     inputs: tuple[object, ...] | None
     """Records (as Ref) and plain values the page shows; None: render it every time."""
     meta: Callable[[], Mapping[str, Any]] | None = None
@@ -99,7 +101,8 @@ SCALE = Ref("scale", "")
 def render_page(page: Page) -> str:
     """The page's text: the metadata line, then its Markdown."""
     meta = {"title": page.title, **(page.meta() if page.meta else {})}
-    body = templates.render(page.template, page.path, title=page.title, **page.values)
+    values = page.values() if callable(page.values) else page.values
+    body = templates.render(page.template, page.path, title=page.title, **values)
     return f"{META_START}{escape.json_for_script(meta)}{META_END}{body}"
 
 
@@ -247,24 +250,29 @@ def claim_page(index: Index, structured: StructuredData, claim: Claim) -> Page:
 
 def source_page(index: Index, site_url: str, source: Source) -> Page:
     cited = index.claims_by_source.get(source.id, [])
-    appearing = [claim for claim in cited if appeared_in(claim, source.id)]
+    inputs: list[object] = [SCALE, Ref("sources", source.id), *(Ref("claims", c.id) for c in cited)]
+    if source.id in index.seed_texts:
+        inputs.append(Ref("seeds", source.id))
+    values = functools.partial(_source_values, index, source)
+    meta = functools.partial(metadata.source_meta, index, source, site_url)
+    path = paths.source(source.id)
+    return Page(path, "source.md.j2", source.shown_title, values, tuple(inputs), meta)
+
+
+def _source_values(index: Index, source: Source) -> dict[str, Any]:
+    """What a source page shows: its scorecard and its annotated text cost the most."""
+    appearing = index.appearing_in(source)
     text = index.seed_texts.get(source.id)
     marked = mark_quotes(text, source.id, appearing) if text is not None else []
-    inputs: list[object] = [SCALE, Ref("sources", source.id), *(Ref("claims", c.id) for c in cited)]
-    if text is not None:
-        inputs.append(Ref("seeds", source.id))
-    values = {
+    return {
         "source": source,
-        "cited": cited,
+        "cited": index.claims_by_source.get(source.id, []),
         "appearing": appearing,
         "counts": index.accuracy_counts(source),
         "appearances": index.appearances_in(source),
         "ratings": index.ratings,
         "paragraphs": paragraphs(text, marked) if text is not None else [],
     }
-    meta = functools.partial(metadata.source_meta, index, source, site_url)
-    path = paths.source(source.id)
-    return Page(path, "source.md.j2", source.shown_title, values, tuple(inputs), meta)
 
 
 def claim_row(index: Index, claim: Claim) -> ClaimRow:

@@ -2,9 +2,10 @@
 
 Work is kept between builds in `.cache/factcheck/`, keyed by content: parsed records
 (generator/storage.py), generated pages (generator/site.py), each generated page's HTML and
-table of contents, by the digest of its Markdown, and compiled Jinja templates, by their source. Under `mkdocs serve` the same objects stay in
-memory from one rebuild to the next. Within a build, generated pages whose Markdown is the same
-once their raw HTML is set aside (claim pages with the same sections) share one conversion.
+table of contents, by the digest of its Markdown, and compiled Jinja templates, by their
+source. Under `mkdocs serve` the same objects stay in memory from one rebuild to the next.
+Within a build, generated pages whose Markdown is the same once their raw HTML is set aside
+(claim pages with the same sections) share one conversion.
 
 With `--dirty`, MkDocs rebuilds only pages whose source file is newer than their output. The
 generator rewrites a page's file exactly when its text changes, so that holds for generated

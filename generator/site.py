@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import exports, output, pages, templates
+from generator import exports, output, pages, paths, templates
 from generator.load import Project
 from generator.lookups import Index
 from generator.model import Catalog
@@ -110,10 +110,11 @@ class PageStore:
         # object wrote describe the folder as it left it.
         is_checked = self.keys is not None
         keys = self._load_keys()
+        claim_at = {paths.claim(claim.id): claim.id for claim in index.claims}
         for page in pages.plan_pages(index, structured):
             key = _key(base, page, resolve)
-            if page.template == "claim.md.j2" and key is not None:
-                claim_keys[page.values["claim"].id] = key
+            if page.path in claim_at and key is not None:
+                claim_keys[claim_at[page.path]] = key
             old = keys.get(page.path)
             if key is None or old != key or not (is_checked or self._exists(page.path)):
                 target = self.folder / output.checked(page.path)
