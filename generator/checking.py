@@ -43,7 +43,9 @@ def run_check(
     except RevisionError as error:
         print(f"error: {error}", file=err)
         return 1
-    errors = history.check_append_only(base.catalog, loaded) if base is not None else []
+    errors = (
+        history.check_append_only(base.catalog, loaded, today=today) if base is not None else []
+    )
     warnings = [
         *(replace(warning, is_warning=False) for warning in loaded.warnings),
         *hygiene.find_warnings(loaded, today=today, stale_days=options.stale_days),

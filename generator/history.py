@@ -1,13 +1,17 @@
 """The append-only rule: what an earlier version published stays on the record.
 
 Compared with the base version (the target branch of a pull request):
-- each claim's past history entries stay as they were, and new ones only follow them;
+- each claim's past history entries stay as they were, and new ones only follow them. A claim
+  has one entry a date, so an entry dated today may grow: its note kept and added to, and
+  `correction: true` set when what is added corrects an error;
 - a claim that is gone is listed under `retired:`, with the date and a note saying why;
 - a claim whose id changed is retired with `redirect:` naming its new id;
 - entries under `retired:` stay as they were.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from generator.load import Loaded
 from generator.model import Catalog, Claim, HistoryEntry
@@ -18,7 +22,7 @@ from generator.yamlsource import clip
 _FIELDS = ("date", "rating", "note", "correction")
 
 
-def check_append_only(base: Catalog, loaded: Loaded) -> list[Problem]:
+def check_append_only(base: Catalog, loaded: Loaded, *, today: date) -> list[Problem]:
     """Every way `loaded` rewrites what `base` recorded, in file order."""
     current = loaded.catalog
     found: list[tuple[Where, str]] = []
@@ -26,7 +30,7 @@ def check_append_only(base: Catalog, loaded: Loaded) -> list[Problem]:
     for old in base.claims:
         if old.id in index_of:
             index = index_of[old.id]
-            found.extend(_history_changes(old, current.claims[index], ("claims", index)))
+            found.extend(_history_changes(old, current.claims[index], ("claims", index), today))
     found.extend(_missing_claims(base, current, index_of))
     retired_now = {entry.id: (index, entry) for index, entry in enumerate(current.retired)}
     for old_entry in base.retired:
@@ -53,7 +57,7 @@ def check_append_only(base: Catalog, loaded: Loaded) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.file, p.position.line, p.position.column))
 
 
-def _history_changes(old: Claim, new: Claim, path: Where) -> list[tuple[Where, str]]:
+def _history_changes(old: Claim, new: Claim, path: Where, today: date) -> list[tuple[Where, str]]:
     for number, entry in enumerate(old.history):
         if number >= len(new.history):
             return [
@@ -64,16 +68,33 @@ def _history_changes(old: Claim, new: Claim, path: Where) -> list[tuple[Where, s
                 )
             ]
         changed = _changed_field(entry, new.history[number])
-        if changed is not None:
-            return [
-                (
-                    (*path, "history", number, changed),
-                    f"the history entry of {entry.date} was edited ({changed} was "
-                    f"{clip(getattr(entry, changed))}); history is append-only: restore it, "
-                    "and add a new entry (correction: true if it corrects our error)",
-                )
-            ]
+        if changed is None or _grows_today(entry, new.history[number], today):
+            continue
+        advice = "and add a new entry (correction: true if it corrects our error)"
+        if entry.date == today:
+            advice = (
+                "an entry of today may only grow: keep its note as it was and add to its end "
+                "(with correction: true if the addition corrects our error)"
+            )
+        return [
+            (
+                (*path, "history", number, changed),
+                f"the history entry of {entry.date} was edited ({changed} was "
+                f"{clip(getattr(entry, changed))}); history is append-only: restore it, {advice}",
+            )
+        ]
     return []
+
+
+def _grows_today(old: HistoryEntry, new: HistoryEntry, today: date) -> bool:
+    """Whether `new` is today's entry `old` with more said: its note extended, its verdict
+    the same, and marked a correction if `old` was."""
+    return (
+        old.date == new.date == today
+        and old.rating == new.rating
+        and new.note.startswith(old.note)
+        and (new.correction or not old.correction)
+    )
 
 
 def _changed_field(old: HistoryEntry, new: HistoryEntry) -> str | None:

@@ -487,7 +487,13 @@ class Checker:
 
     def _check_order(self, where: Where, day: date | None, before: date | None, what: str) -> None:
         """Dated entries come oldest first, one a date."""
-        if day is not None and before is not None and day <= before:
+        if day is not None and before is not None and day == before:
+            self.report_once(
+                where,
+                f"the entry before it has the same date ({day}); {what} has one entry a date: "
+                "put what this entry says at the end of that one's note, and remove this one",
+            )
+        elif day is not None and before is not None and day < before:
             self.report_once(
                 where,
                 f"{day} is not after the entry before it ({before}); "

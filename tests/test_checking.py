@@ -204,6 +204,50 @@ def test_an_edited_history_entry_is_refused(
     )
 
 
+def with_entry_of_today(note: str, *, correction: bool = False) -> str:
+    """The valid file with one more history entry, dated today."""
+    today = date.today().isoformat()
+    entry = f"      - date: {today}\n        rating: wrong\n        note: {note}\n"
+    if correction:
+        entry += "        correction: true\n"
+    return VALID_TEXT.replace(HISTORY, HISTORY + entry).replace(
+        "reviewed: 2024-03-03", f"reviewed: {today}"
+    )
+
+
+def test_an_entry_of_today_may_grow_by_what_is_added_the_same_day(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # One entry a date: a second change on the day of the first adds to that day's entry.
+    base = with_entry_of_today("Checked again.")
+    grown = with_entry_of_today(
+        "Checked again. Corrected the count of the third source.", correction=True
+    )
+    assert compare(in_tmp, capsys, base, grown) == (0, "")
+
+
+def test_an_entry_of_today_may_not_lose_what_it_said(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = with_entry_of_today("Checked again.", correction=True)
+    for current in (
+        with_entry_of_today("Checked once more."),
+        with_entry_of_today("Checked again. And more.", correction=False),
+    ):
+        status, err = compare(in_tmp, capsys, base, current)
+        assert status == 1
+        assert "an entry of today may only grow: keep its note as it was" in err
+
+
+def test_an_entry_of_an_earlier_day_may_not_grow(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    current = VALID_TEXT.replace("note: No source yet.", "note: No source yet. One came later.")
+    status, err = compare(in_tmp, capsys, VALID_TEXT, current)
+    assert status == 1
+    assert "history is append-only: restore it, and add a new entry" in err
+
+
 def test_a_removed_history_entry_is_refused(
     in_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

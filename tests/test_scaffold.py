@@ -362,8 +362,8 @@ def test_update_verdict_refusals_leave_the_file_alone(
     status, _, err = run(capsys, "update-verdict", "ferry-300", "wrong", "--note", "Twice.")
     assert status == 1
     assert err.splitlines()[1].endswith(
-        f"{TODAY} is not after the entry before it ({TODAY}); list history oldest first, "
-        "one entry a date"
+        f"the entry before it has the same date ({TODAY}); history has one entry a date: "
+        "put what this entry says at the end of that one's note, and remove this one"
     )
     assert project.read_text("utf-8") == once
 
