@@ -12,7 +12,8 @@ SCHEMA_VERSION = 2
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 WIKIPEDIA_PATTERN = re.compile(r"https://[a-z-]+\.(?:m\.)?wikipedia\.org/wiki/[^\s?#]+")
-SHORT_CLAIM_LIMIT = 75
+SHORT_CLAIM_LIMIT = 74
+"""Google asks for a claimReviewed of under 75 characters, so that it does not wrap on phones."""
 # Ids become file names (claims/<id>.md, then claims/<id>/index.html): far below the 255 bytes
 # that file systems allow.
 ID_LIMIT = 80
@@ -388,7 +389,7 @@ class Claim(Record):
     claim: Text
     """The claim as stated, in the site's own words."""
     short: ShortText
-    """The claim in at most 75 characters, without the verdict, for listings and structured data."""
+    """The claim in at most 74 characters, without the verdict, for listings and structured data."""
     claimant: Slug
     """Who made the words being checked. When an article misquotes, inflates or adds to what
     someone said, the article's words are the claim and its publisher is the claimant; the

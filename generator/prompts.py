@@ -39,7 +39,7 @@ def _fixed(values: tuple[str, ...]) -> Callable[[Catalog], list[str]]:
 CLAIM_FIELDS = (
     Ask("id", "Id of the new claim (lowercase words joined by hyphens)", _ids("claims")),
     Ask("claim", "The claim, in your own words"),
-    Ask("short", "The claim in at most 75 characters, without the verdict"),
+    Ask("short", "The claim in at most 74 characters, without the verdict"),
     Ask("claimant", "Who made it (claimant id)", _ids("claimants")),
     Ask("claimed", "When it was made (YYYY-MM-DD)"),
     Ask("source", "Where it appeared (source id)", _ids("sources")),

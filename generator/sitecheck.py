@@ -4,7 +4,7 @@ Google retired its Rich Results Test for ClaimReview in September 2025, so the s
 own markup. A page under claims/ (other than the claims index, and the pages of retired claims
 that the site's claims.json lists) must carry exactly one ClaimReview, and no page may carry
 more than one. Each ClaimReview needs Google's required
-properties (claimReviewed of at most 75 characters, reviewRating with alternateName, url) and
+properties (claimReviewed of under 75 characters, reviewRating with alternateName, url) and
 the recommended ones (author with a name; itemReviewed, a Claim with datePublished and an
 appearance or firstAppearance). A firstAppearance must be the earliest known: not dated after
 any of the Claim's appearances, nor undated when one of them has a date. The Claim's author may
@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import lxml.etree
 import lxml.html
 
-CLAIM_REVIEWED_LIMIT = 75
+CLAIM_REVIEWED_LIMIT = 74  # Google asks for a claimReviewed of under 75 characters
 # Properties whose text values are links; JSON-LD blank-node ids ("_:b0") are not links.
 URL_PROPERTIES = frozenset(
     {
@@ -126,11 +126,11 @@ def check_claim_review(review: dict[str, Any], relative: str) -> list[str]:
     problems = []
     claim_reviewed = review.get("claimReviewed")
     if not isinstance(claim_reviewed, str) or not claim_reviewed.strip():
-        problems.append("no claimReviewed (required: the claim, in at most 75 characters)")
+        problems.append("no claimReviewed (required: the claim, in under 75 characters)")
     elif len(claim_reviewed) > CLAIM_REVIEWED_LIMIT:
         problems.append(
             f"claimReviewed is {len(claim_reviewed)} characters long; "
-            f"Google allows at most {CLAIM_REVIEWED_LIMIT}"
+            f"Google asks for under {CLAIM_REVIEWED_LIMIT + 1}"
         )
     problems.extend(_check_rating(review.get("reviewRating")))
     url = review.get("url")

@@ -23,7 +23,7 @@ from generator import escape
 from generator.load import parse_catalog
 from tests.projects import VALID, dump_claims, make_project
 
-# Every vector is at most 75 characters, so that it fits `short`, and every one is distinct.
+# Every vector is at most 74 characters, so that it fits `short`, and every one is distinct.
 TEXT_VECTORS = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",

@@ -85,7 +85,7 @@ def test_a_misspelt_field_fails() -> None:
 def test_descriptions_come_from_the_field_docstrings() -> None:
     claim = schema.claims_schema()["definitions"]["Claim"]["properties"]
     assert claim["short"]["description"] == Claim.model_fields["short"].description
-    assert claim["short"]["maxLength"] == 75
+    assert claim["short"]["maxLength"] == 74
     assert claim["claimed"] == {
         "description": "When the claim was made.",
         "format": "date",

@@ -84,11 +84,11 @@ def changed(change: Callable[[dict[str, Any]], None]) -> str:
     [
         (
             changed(lambda r: r.pop("claimReviewed")),
-            "ClaimReview: no claimReviewed (required: the claim, in at most 75 characters)",
+            "ClaimReview: no claimReviewed (required: the claim, in under 75 characters)",
         ),
         (
-            changed(lambda r: r.update(claimReviewed="x" * 76)),
-            "ClaimReview: claimReviewed is 76 characters long; Google allows at most 75",
+            changed(lambda r: r.update(claimReviewed="x" * 75)),
+            "ClaimReview: claimReviewed is 75 characters long; Google asks for under 75",
         ),
         (
             changed(lambda r: r.update(url="claims/x/")),
