@@ -57,7 +57,9 @@ from generator.site import PageStore, Settings, Stored, read_seed_texts
 from generator.storage import ParseCache
 from generator.templates import TEMPLATES
 
-SNIPPET_MARKER = re.compile(r"<!-- factcheck:([a-z0-9-]+) -->")
+# A marker fills in a snippet only on a line of its own: written inside a sentence (in a code
+# span, say), it is text about the marker.
+SNIPPET_MARKER = re.compile(r"^<!-- factcheck:([a-z0-9-]+) -->[ \t]*$", re.MULTILINE)
 # The HTML of a page depends on these too; a change to any of them converts every page again.
 HTML_CACHE_VERSION = f"1 {mkdocs.__version__} {markdown.__version__}".encode()
 log = logging.getLogger("mkdocs.plugins.factcheck")

@@ -57,6 +57,16 @@ def test_the_report_page_gives_readers_the_desks_address(real_site: Path) -> Non
     assert links[0].text_content() == publisher.email
 
 
+def test_a_snippet_marker_inside_a_sentence_stays_text(real_site: Path) -> None:
+    # The editors' guide names the markers in code spans; only a marker on a line of its own
+    # is replaced by its snippet.
+    guide = page(real_site, "editors-guide")
+    codes = [code.text_content() for code in guide.cssselect("p code")]
+    assert "<!-- factcheck:publisher -->" in codes
+    assert "<!-- factcheck:contact -->" in codes
+    assert page(real_site, "about").cssselect("a[href^='mailto:']")
+
+
 def test_broken_claims_file_fails_the_build_and_keeps_the_previous_site(tmp_path: Path) -> None:
     project = copy_project(GOLDEN, tmp_path / "project")
     assert mkdocs("build", cwd=project).returncode == 0
