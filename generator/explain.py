@@ -57,6 +57,11 @@ def explain(kind: str, value: object, detail: Any) -> str:
             return f"expected text, got {shown}: YAML reads yes/no/on/off as true/false; quote it"
         if isinstance(value, date):
             return f"expected text, got the date {value}; quote it"
+        if isinstance(value, int | float):
+            return (
+                f"expected text, got the number {shown}: YAML reads some unquoted text as a "
+                "number (10:30, 1_000, .nan); put the text in quotes"
+            )
         return f"expected text, got {shown}"
     if isinstance(value, datetime):
         return f"expected a date without a time, like {value.date()}, got {shown}"

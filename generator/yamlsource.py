@@ -21,6 +21,8 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
+from generator.model import SCHEMA_VERSION
+
 # libyaml's parser when PyYAML was built with it: the same events, several times faster.
 Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -247,6 +249,12 @@ def _describe_syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[Posi
             "YAML syntax error: a colon where none is allowed; check the indentation, "
             "or quote a value that contains ': '"
         )
+    if ("alias" in context or "anchor" in context) and start is not None:
+        sign = text[start.index] if start.index < len(text) else "*"
+        return _mark(start), (
+            f"YAML syntax error: a plain value cannot start with {sign!r}; quote the value, "
+            'like - "claims/*.yaml"'
+        )
     if "cannot start any token" in problem and found in "@`%|>!&*":
         return _mark(mark), (
             f"YAML syntax error: a plain value cannot start with {found!r}; quote the value"
@@ -289,7 +297,11 @@ class _Composer:
     def document(self) -> Document:
         self._expect(StreamStartEvent)
         if self.loader.check_event(StreamEndEvent):
-            raise SourceError(Position(1, 1), "the file is empty; it must start with 'version: 1'")
+            raise SourceError(
+                Position(1, 1),
+                f"the file is empty; a claims file starts with 'version: {SCHEMA_VERSION}', "
+                "and a file that one includes with 'claims:'",
+            )
         self._expect(DocumentStartEvent)
         self.result.data = self._value((), self.depth)
         self._expect(DocumentEndEvent)
