@@ -105,6 +105,10 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         """Pages whose HTML comes from the cache or from a page of the same shape, by source
         path, until MkDocs asks for it."""
         self.watched: tuple[Path, ...] = ()
+        """The claims files the last build read, the root file first."""
+        self.server: LiveReloadServer | None = None
+        self.watching: set[Path] = set()
+        """What the preview watches."""
         self.cards: dict[str, Path] = {}
         self.drawing: concurrent.futures.Future[None] | None = None
         self.site_url = ""
@@ -186,6 +190,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         except OSError as error:
             raise PluginError(f"factcheck: cannot write {self.cache}: {error.strerror}") from None
         self.watched = project.files
+        self._watch()  # `split`, or a new pattern under `include:`, adds files to watch
         self.newest_change = max(
             (metadata.claim_lastmod(claim).isoformat() for claim in project.catalog.claims),
             default=metadata.EPOCH,
@@ -387,18 +392,28 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
+        # MkDocs keeps this plugin object from one rebuild to the next (it has on_startup):
+        # each rebuild watches the files that its claims file includes by then.
+        self.server = server
+        self._watch()
+        return server
+
+    def _watch(self) -> None:
+        """Have the preview watch the claims files read last, and the folders they are in."""
+        if self.server is None:
+            return
         claims = (self.root / self.config.claims).resolve()
-        watched = {claims, TEMPLATES}
+        wanted = {claims, TEMPLATES}
         if (claims.parent / "seeds").is_dir():
-            watched.add(claims.parent / "seeds")
+            wanted.add(claims.parent / "seeds")
         for path in self.watched[1:]:
             # An included file's folder, so that new files there are seen; never the project's
             # own folder, where every build writes its caches.
             folder = path.resolve().parent
-            watched.add(path.resolve() if folder == claims.parent else folder)
-        for path in sorted(watched):
-            server.watch(str(path))
-        return server
+            wanted.add(path.resolve() if folder == claims.parent else folder)
+        for path in sorted(wanted - self.watching):
+            self.server.watch(str(path))
+        self.watching |= wanted
 
 
 class _GeneratedPage(Page):
