@@ -43,9 +43,15 @@ def run_check(
     except RevisionError as error:
         print(f"error: {error}", file=err)
         return 1
-    errors = (
-        history.check_append_only(base.catalog, loaded, today=today) if base is not None else []
-    )
+    errors = []
+    if base is not None:
+        errors = history.check_append_only(base.loaded.catalog, loaded, today=today)
+        if base.is_migrated:
+            print(
+                f"note: {options.base} is schema version 1; it was converted in memory, as "
+                "`migrate` converts a file, to compare histories",
+                file=err,
+            )
     warnings = [
         *(replace(warning, is_warning=False) for warning in loaded.warnings),
         *hygiene.find_warnings(loaded, today=today, stale_days=options.stale_days),

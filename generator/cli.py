@@ -188,7 +188,7 @@ def _dispatch(arguments: argparse.Namespace) -> int:
         print(change.summary)
         return 0
     if arguments.command == "diff":
-        base = load_base(arguments.base, arguments.path).catalog
+        base = load_base(arguments.base, arguments.path).loaded.catalog
         print(changes.summarize_changes(base, load_catalog(arguments.path)), end="")
         return 0
     if arguments.command == "check-site":

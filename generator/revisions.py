@@ -3,27 +3,41 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import tarfile
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from generator.load import Loaded, load_located
+from generator.load import Loaded, load_located, parse_located
+from generator.migrate import MigrationError, migrate_text
+
+VERSION_1 = re.compile(r"^version:[ \t]*1[ \t]*(#.*)?$", re.MULTILINE)
 
 
 class RevisionError(Exception):
     """The earlier version cannot be read (an unknown revision, no git, not a repository)."""
 
 
-def load_base(base: str, path: Path) -> Loaded:
+@dataclass(frozen=True)
+class Base:
+    """The earlier version's catalog, and whether it was converted from schema version 1."""
+
+    loaded: Loaded
+    is_migrated: bool
+
+
+def load_base(base: str, path: Path) -> Base:
     """The catalog of `base`: a claims file if one exists at that path, else a git revision.
 
     For a revision, the whole tree of that commit is read, so that the claims file finds its
     seed files (and any other file it names) as they were then. Problems in it are reported
-    against `REVISION:path/of/claims.yaml`.
+    against `REVISION:path/of/claims.yaml`. A base of schema version 1 (the target branch of
+    the pull request that converts the file) is converted in memory, as `migrate` would.
     """
     if Path(base).is_file():
-        return load_located(Path(base))
+        return _read(Path(base), base)
     if base.startswith("-") or not base.strip():
         raise RevisionError(f"{base!r} is neither a file nor a git revision")
     absolute = path.resolve()
@@ -48,7 +62,19 @@ def load_base(base: str, path: Path) -> Loaded:
         copy = Path(folder) / relative
         if not copy.is_file():
             raise RevisionError(f"{base} has no {relative}; give another revision")
-        return load_located(copy, name=f"{base}:{relative}")
+        return _read(copy, f"{base}:{relative}")
+
+
+def _read(path: Path, name: str) -> Base:
+    try:
+        text = path.read_text("utf-8")
+        converted = migrate_text(text) if VERSION_1.search(text) else None
+    except (OSError, UnicodeDecodeError, MigrationError):
+        converted = None
+    if converted is None:
+        return Base(load_located(path, name=name), is_migrated=False)
+    raw = converted.text.encode("utf-8")
+    return Base(parse_located(raw, name, base_dir=path.parent), is_migrated=True)
 
 
 def _git(folder: Path, *arguments: str) -> bytes:

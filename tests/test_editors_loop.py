@@ -179,3 +179,32 @@ def test_the_summary_of_no_change_and_of_a_retired_claim(repository: Path) -> No
         "- `ferry-300`: Withdrawn&#58; the &#60;b&#62;quote&#60;/b&#62; was misread.\n"
     )
     assert generator(repository, "check", "--base", "main").returncode == 0
+
+
+def test_the_pull_request_that_converts_a_version_1_file_passes_its_checks(
+    tmp_path: Path,
+) -> None:
+    # Its target branch still holds version 1: the checks compare with that version
+    # converted in memory, as `migrate` converts the file.
+    root = tmp_path / "desk"
+    shutil.copytree(VALID.parent / "v1", root)
+    git(root, "init", "--quiet", "--initial-branch=main")
+    git(root, "add", ".")
+    git(root, "commit", "--quiet", "-m", "Version 1")
+    git(root, "switch", "--quiet", "-c", "convert")
+    converted = generator(root, "migrate", "claims.yaml")
+    assert converted.returncode == 0, converted.stderr
+    checked = generator(root, "check", "--base", "main", "--stale-days", "100000")
+    assert checked.returncode == 0, checked.stderr
+    assert "note: main is schema version 1; it was converted in memory" in checked.stderr
+    summary = generator(root, "diff", "--base", "main")
+    assert summary.returncode == 0, summary.stderr
+    # The rule still holds across the conversion: a rewritten entry is refused.
+    text = (root / "claims.yaml").read_text("utf-8")
+    head, history = text.split("    history:\n", 1)
+    note = history.split("note: ", 1)[1].split("\n", 1)[0]
+    rewritten = head + "    history:\n" + history.replace(note, "Rewritten.", 1)
+    (root / "claims.yaml").write_text(rewritten, "utf-8")
+    refused = generator(root, "check", "--base", "main", "--stale-days", "100000")
+    assert refused.returncode == 1
+    assert "history is append-only" in refused.stderr
