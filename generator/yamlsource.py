@@ -49,6 +49,9 @@ TAG_NAMES = {
 # any other character; none of them belongs on a page, and Python-Markdown uses \x02 and \x03
 # as placeholders of its own.
 NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Line breaks to YAML, though not to editors or their tools: every line after one would be
+# misnumbered. They come with text pasted from web pages and from mis-decoded files.
+HIDDEN_BREAKS = {"\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
 
 Path = tuple[str | int, ...]
 
@@ -165,15 +168,26 @@ def too_big_message(size: int) -> str:
 
 def _check_characters(text: str) -> None:
     issues: list[Issue] = []
-    for match in NOT_PRINTABLE.finditer(text):
+    found = [*NOT_PRINTABLE.finditer(text), *_HIDDEN_BREAK.finditer(text)]
+    for match in sorted(found, key=lambda match: match.start()):
         start = match.start()
         position = Position(text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start))
         if len(issues) == MAX_ISSUES:
             raise SourceError(position, TOO_MANY, earlier=issues)
-        issues.append(Issue(position, (), _unprintable(match.group(), escaped=False)))
+        character = match.group()
+        message = _unprintable(character, escaped=False)
+        if character in HIDDEN_BREAKS:
+            message = (
+                f"U+{ord(character):04X} {HIDDEN_BREAKS[character]}, an invisible line break "
+                "(often pasted from a web page); replace it with a space or a new line"
+            )
+        issues.append(Issue(position, (), message))
     if issues:
         last = issues.pop()
         raise SourceError(last.position, last.message, earlier=issues)
+
+
+_HIDDEN_BREAK = re.compile("[" + "".join(HIDDEN_BREAKS) + "]")
 
 
 def _unprintable(character: str, *, escaped: bool) -> str:

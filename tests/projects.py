@@ -79,6 +79,16 @@ class _PlainDumper(yaml.SafeDumper):
         return True
 
 
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    # The loader refuses U+0085, U+2028 and U+2029 written out, as YAML reads them as line
+    # breaks; in "double quotes" PyYAML escapes them, as the generator's own edits do.
+    style = '"' if any(character in value for character in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_PlainDumper.add_representer(str, _text)
+
+
 def dump_claims(data: object) -> str:
     """YAML for a claims file: every value written out, since the loader refuses aliases."""
     return yaml.dump(data, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True)
