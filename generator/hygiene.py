@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
+from generator import yamlsource
 from generator.load import Loaded
 from generator.problems import Problem, dotted
 from generator.yamlsource import Path as Where
+from generator.yamlsource import Position
 
 DEFAULT_STALE_DAYS = 365
 
@@ -61,8 +65,27 @@ def find_warnings(
                     "again, then set reviewed to the date you did",
                 )
             )
-    problems = []
+    problems = [*_large_files(loaded)]
     for path, message in found:
         file, position = loaded.where(path)
         problems.append(Problem(file, position, dotted(path), message))
     return sorted(problems, key=lambda p: (p.file, p.position.line, p.position.column))
+
+
+def _large_files(loaded: Loaded) -> Iterator[Problem]:
+    """Claims files past three quarters of the size limit of one file, while `split` can
+    still read them."""
+    for name in loaded.files:
+        try:
+            size = Path(name).stat().st_size
+        except OSError:
+            continue
+        if size > yamlsource.MAX_BYTES * 3 // 4:
+            limit = yamlsource.MAX_BYTES // 2**20
+            yield Problem(
+                name,
+                Position(1, 1),
+                "",
+                f"the file is {size / 2**20:.1f} MiB, near the {limit} MiB limit of one file; "
+                + yamlsource.SPLIT_ADVICE,
+            )

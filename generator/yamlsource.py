@@ -26,11 +26,15 @@ from generator.model import SCHEMA_VERSION
 # libyaml's parser when PyYAML was built with it: the same events, several times faster.
 Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-# Reading costs time and memory in proportion to the number of values, so both are capped well
-# above any real claims file (a claim is about 60 values and 3 KB) and far below what would
-# stall a build: 16 MiB and a million values load in seconds.
+# Reading costs time and memory in proportion to the number of values, so both are capped per
+# file, far below what would stall a build. A claim is about 110 values and 3.5 KB: the size
+# limit comes first, at about 11,000 claims in one file; an archive past a few thousand claims
+# is split over files that claims.yaml includes, and has no limit as a whole.
 MAX_BYTES = 40 * 1024 * 1024
-MAX_VALUES = 1_000_000
+MAX_VALUES = 1_500_000
+SPLIT_ADVICE = (
+    "split the claims over more files: python -m generator split --into claims --by month"
+)
 MAX_DEPTH = 32
 MAX_ISSUES = 100
 TOO_MANY = f"stopped after {MAX_ISSUES} problems; fix the ones above and check again"
@@ -161,8 +165,9 @@ def too_big_message(size: int) -> str:
     """What to say about a file of `size` bytes, over MAX_BYTES."""
     limit = MAX_BYTES // (1024 * 1024)
     return (
-        f"the file is {size / 1024 / 1024:.1f} MiB, over the {limit} MiB limit; "
-        "check that this is the claims file"
+        f"the file is {size / 1024 / 1024:.1f} MiB, over the {limit} MiB limit of one file; "
+        "check that this is a claims file (`check` warns well before a claims file gets this "
+        "large, so that its claims can be split over more files)"
     )
 
 
@@ -375,8 +380,8 @@ class _Composer:
         if self.result.count > MAX_VALUES:
             raise SourceError(
                 _at(event),
-                f"the file holds more than {MAX_VALUES:,} values, over the limit; "
-                "check that this is the claims file",
+                f"the file holds more than {MAX_VALUES:,} values, over the limit of one file; "
+                f"check that this is a claims file, or {SPLIT_ADVICE}",
             )
 
     def _mapping(self, path: Path | None, depth: int) -> dict[Any, Any]:

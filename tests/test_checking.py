@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli
+from generator import cli, yamlsource
 from generator.problems import Problem
 from generator.report import Finding, escape_data, escape_property, github_annotation
 from generator.yamlsource import Position
@@ -375,3 +375,20 @@ def test_an_unknown_base_is_one_line(in_tmp: Path, capsys: pytest.CaptureFixture
         f"error: 'no-such-file.yaml' is not a file, and {in_tmp.resolve()} is not in a git "
         "repository; give the base as a file or a git revision\n"
     )
+
+
+def test_a_claims_file_near_the_size_limit_gets_a_warning_while_it_can_still_be_split(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(in_tmp, VALID_TEXT)
+    size = (in_tmp / "claims.yaml").stat().st_size
+    monkeypatch.setattr(yamlsource, "MAX_BYTES", size * 5 // 4)
+    status, _, err = check(capsys, "--stale-days", "100000", "claims.yaml")
+    assert status == 0
+    assert (
+        f"claims.yaml:1:1: warning: the file is {size / 2**20:.1f} MiB, near the 0 MiB limit of "
+        "one file; split the claims over more files: python -m generator split --into claims "
+        "--by month"
+    ) in err
+    monkeypatch.setattr(yamlsource, "MAX_BYTES", size * 2)
+    assert "near the" not in check(capsys, "--stale-days", "100000", "claims.yaml")[2]

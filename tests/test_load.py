@@ -247,15 +247,16 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
     monkeypatch.setattr(Path, "open", refuse)
     error = bounded(lambda: load_catalog(huge), seconds=0.5, megabytes=1)
     assert [str(problem) for problem in error.problems] == [
-        f"{huge}:1:1: the file is 47.7 MiB, over the 40 MiB limit; check that this is the "
-        "claims file"
+        f"{huge}:1:1: the file is 47.7 MiB, over the 40 MiB limit of one file; check that this "
+        "is a claims file (`check` warns well before a claims file gets this large, so that "
+        "its claims can be split over more files)"
     ]
 
 
 def test_bytes_over_the_size_limit_are_refused_without_parsing() -> None:
     raw = b"version: 1\n" + b"#" * yamlsource.MAX_BYTES
     error = bounded(lambda: parse_catalog(raw, "c.yaml", base_dir=VALID), seconds=1, megabytes=1)
-    assert error.problems[0].message.startswith("the file is 40.0 MiB, over the 40 MiB limit")
+    assert error.problems[0].message.startswith("the file is 40.0 MiB, over the 40 MiB limit of one")
 
 
 def test_too_many_values_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -264,8 +265,9 @@ def test_too_many_values_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(CatalogError) as raised:
         parse_catalog(raw, "c.yaml", base_dir=VALID)
     assert [str(problem) for problem in raised.value.problems] == [
-        "c.yaml:2:2995: the file holds more than 1,000 values, over the limit; "
-        "check that this is the claims file"
+        "c.yaml:2:2995: the file holds more than 1,000 values, over the limit of one file; "
+        "check that this is a claims file, or split the claims over more files: "
+        "python -m generator split --into claims --by month"
     ]
 
 
