@@ -115,7 +115,12 @@ def make_parser() -> argparse.ArgumentParser:
         new.add_argument(f"--{field.option}", help=field.question)
     new.add_argument("--qualifier", action="append", default=[], help="a qualifier id; repeat")
     new.add_argument("--tag", action="append", default=[], help="a tag; repeat")
-    new.add_argument("--file", type=Path, help="the file to add it to (default: the claims file)")
+    new.add_argument(
+        "--file",
+        type=Path,
+        help="the file to add it to, created if an include: pattern reads it "
+        "(default: the claims file)",
+    )
     new_source = commands.add_parser("new-source", help="add a source (asks in a terminal)")
     new_source.add_argument("path", nargs="?", default="claims.yaml", type=Path)
     for field in prompts.SOURCE_FIELDS:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import output
+from generator.includes import find_includes
 from generator.load import Loaded, load_located
 from generator.model import Catalog, Claim, HistoryEntry, Source
 from generator.problems import CatalogError, Problem, suggest
@@ -91,8 +92,12 @@ def _add(
     today: date | None,
 ) -> Change:
     loaded = load_located(path, today=today)
-    target = file_to_edit(loaded, (section,), chosen=file)
-    edit = _append(loaded, section, record, target)
+    if file is not None and not file.exists():
+        target = _new_file(loaded, path, file)
+        edit = append_section("", section, record)
+    else:
+        target = file_to_edit(loaded, (section,), chosen=file)
+        edit = _append(loaded, section, record, target)
     catalog = loaded.catalog
 
     def expected() -> Catalog:
@@ -157,6 +162,28 @@ def _replace(loaded: Loaded, text: str, path: Where, value: str) -> Edit:
     return replace_scalar(text, loaded.where(path)[1], value)
 
 
+def _new_file(loaded: Loaded, path: Path, file: Path) -> Path:
+    """`file`, when a pattern under the claims file's `include:` would read it once it exists:
+    a new record may start a file of its own (one file per claim, or per month)."""
+    patterns = loaded.document.data.get("include") or []
+    folder = path.parent
+    if not file.parent.is_dir():
+        raise ScaffoldError(f"{file}: there is no folder {file.parent}; create it first")
+    try:
+        file.write_bytes(b"")  # an empty file matches the patterns as the new one would
+        included = file.resolve() in {
+            match.resolve() for match in find_includes(folder, path, patterns)[0]
+        }
+    finally:
+        file.unlink(missing_ok=True)
+    if not included:
+        raise ScaffoldError(
+            f"{file} is not a file the claims are read from, and no pattern under 'include:' "
+            f"in {path} matches it; give a name that one matches, or add a pattern for it"
+        )
+    return file
+
+
 def _append(loaded: Loaded, section: str, record: dict[str, Any], target: Path) -> Edit:
     """The edit that appends `record` to `section` in `target`, after its last entry there."""
     records = getattr(loaded.catalog, section)
@@ -205,25 +232,33 @@ def _commit(
 
     `expected` is called once the edited file passed the check, so the new record is valid.
     """
-    original = target.read_bytes()
-    edited = apply(original.decode("utf-8"), edits).encode("utf-8")
+    original = target.read_bytes() if target.exists() else None
+    edited = apply((original or b"").decode("utf-8"), edits).encode("utf-8")
     output.write_atomically(target, edited)
+
+    def restore() -> None:
+        if original is None:
+            target.unlink(missing_ok=True)
+        else:
+            output.write_atomically(target, original)
+
+    unchanged = "was not created" if original is None else "was left unchanged"
     try:
         is_expected = _by_id(load_located(path, today=today).catalog) == _by_id(expected())
     except CatalogError as error:
-        output.write_atomically(target, original)
+        restore()
         raise ScaffoldError(
-            f"{target} was left unchanged: with {what}, it would have these problems "
+            f"{target} {unchanged}: with {what}, it would have these problems "
             "(lines as they would have been):",
             error.problems,
         ) from None
     except BaseException:
-        output.write_atomically(target, original)
+        restore()
         raise
     if not is_expected:
-        output.write_atomically(target, original)
+        restore()
         raise ScaffoldError(
-            f"{target} was left unchanged: the edit did not read back as {what} alone; "
+            f"{target} {unchanged}: the edit did not read back as {what} alone; "
             "make the change by hand"
         )
 

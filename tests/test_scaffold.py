@@ -556,3 +556,35 @@ def test_new_adds_to_an_archive_split_over_files(
     assert out == f"added claim 'ferry-built' to {target}\n"
     ids = [claim.id for claim in load_catalog(tmp_path / "claims.yaml").claims]
     assert "ferry-built" in ids and ids[-1] != "ferry-built"
+
+
+def test_new_starts_a_file_of_its_own_where_an_include_pattern_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # After `split --by claim`, each new claim goes into a file of its own, so that two pull
+    # requests that add claims never touch the same file.
+    from generator import layout
+    from generator.load import load_catalog
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(VALID / "seeds", tmp_path / "seeds")
+    (tmp_path / "claims.yaml").write_text(VALID_TEXT, "utf-8")
+    layout.split(tmp_path / "claims.yaml", "claims", by="claim")
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
+    before = sorted(path.name for path in (tmp_path / "claims").iterdir())
+
+    status, out, err = run(capsys, "new", *NEW_CLAIM, "--file", "elsewhere.yaml")
+    assert status == 1
+    assert "elsewhere.yaml is not a file the claims are read from, and no pattern" in err
+    assert not (tmp_path / "elsewhere.yaml").exists()
+
+    status, out, err = run(capsys, "new", *NEW_CLAIM, "--file", "claims/ferry-built.yaml")
+    assert (status, err) == (0, ""), err
+    assert out == "added claim 'ferry-built' to claims/ferry-built.yaml\n"
+    assert (tmp_path / "claims" / "ferry-built.yaml").read_text("utf-8").startswith(
+        "claims:\n  - id: ferry-built\n"
+    )
+    assert sorted(path.name for path in (tmp_path / "claims").iterdir()) == sorted(
+        [*before, "ferry-built.yaml"]
+    )
+    assert "ferry-built" in [claim.id for claim in load_catalog(tmp_path / "claims.yaml").claims]
