@@ -581,8 +581,10 @@ def test_new_starts_a_file_of_its_own_where_an_include_pattern_reads_it(
     status, out, err = run(capsys, "new", *NEW_CLAIM, "--file", "claims/ferry-built.yaml")
     assert (status, err) == (0, ""), err
     assert out == "added claim 'ferry-built' to claims/ferry-built.yaml\n"
-    assert (tmp_path / "claims" / "ferry-built.yaml").read_text("utf-8").startswith(
-        "claims:\n  - id: ferry-built\n"
+    assert (
+        (tmp_path / "claims" / "ferry-built.yaml")
+        .read_text("utf-8")
+        .startswith("claims:\n  - id: ferry-built\n")
     )
     assert sorted(path.name for path in (tmp_path / "claims").iterdir()) == sorted(
         [*before, "ferry-built.yaml"]
