@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Literal
 
 import yaml
@@ -49,6 +49,9 @@ def split(root: Path, folder: str, *, by: Grouping = "claim", today: date | None
     before = load_located(root, today=today)
     if before.files != [before.file]:
         raise LayoutError(f"{root} already includes other files; join them first")
+    parts = PurePosixPath(folder).parts
+    if not parts or folder.startswith("/") or "\\" in folder or ".." in parts:
+        raise LayoutError(f"{folder} must be a folder inside {root.parent}, like claims")
     text = root.read_text("utf-8")
     pieces = _pieces(root, text)
     claims = [piece for key, kind, piece in pieces if key == "claims" and kind == "item"]

@@ -78,6 +78,17 @@ def test_split_refuses_a_folder_that_holds_files(project: Path) -> None:
     assert project.read_bytes() == original
 
 
+@pytest.mark.parametrize("folder", ["../outside", "/tmp/absolute", "claims/../.."])
+def test_split_refuses_a_folder_outside_the_project_and_creates_none(
+    project: Path, folder: str
+) -> None:
+    original = project.read_bytes()
+    with pytest.raises(layout.LayoutError, match="must be a folder inside"):
+        layout.split(project, folder, today=TODAY)
+    assert project.read_bytes() == original
+    assert not (project.parent.parent / "outside").exists()
+
+
 def test_join_says_when_there_is_nothing_to_join(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
