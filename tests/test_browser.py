@@ -459,7 +459,7 @@ def test_axe_finds_no_serious_violations(visit: Any, name: str, scheme: str) -> 
 
 def test_a_reconstructed_timeline_is_labelled_as_one(visit: Any) -> None:
     page = visit().open("claims/nis-nk-sending-troops/")
-    chart = page.locator("svg.fc-chart[role=img]")
+    chart = page.locator("svg.fc-chart[aria-labelledby^='fc-chart-reconstruction']")
     assert chart.is_visible()
     assert chart.locator("title").text_content() == (
         "What the evidence showed before publication (reconstructed)"
