@@ -44,8 +44,10 @@ def run_check(
         print(f"error: {error}", file=err)
         return 1
     errors = []
+    logged: list[Problem] = []
     if base is not None:
         errors = history.check_append_only(base.loaded.catalog, loaded, today=today)
+        logged = history.unlogged_source_changes(base.loaded.catalog, loaded, today=today)
         if base.is_migrated:
             print(
                 f"note: {options.base} is schema version 1; it was converted in memory, as "
@@ -55,6 +57,7 @@ def run_check(
     warnings = [
         *(replace(warning, is_warning=False) for warning in loaded.warnings),
         *hygiene.find_warnings(loaded, today=today, stale_days=options.stale_days),
+        *(replace(warning, is_warning=False) for warning in logged),
     ]
     severity: Severity = "error" if options.strict else "warning"
     findings = sorted(

@@ -7,6 +7,9 @@ Compared with the base version (the target branch of a pull request):
 - a claim that is gone is listed under `retired:`, with the date and a note saying why;
 - a claim whose id changed is retired with `redirect:` naming its new id;
 - entries under `retired:` stay as they were.
+
+It also warns of changes that the record would miss: a source edited since the base changes
+the page of every claim citing it, and each such claim should say so in an entry of today.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 from datetime import date
 
 from generator.load import Loaded
+from generator.lookups import cited_sources
 from generator.model import Catalog, Claim, HistoryEntry
 from generator.problems import Problem, dotted
 from generator.yamlsource import Path as Where
@@ -150,3 +154,30 @@ def _successor(old: Claim, current: Catalog, base_ids: set[str]) -> str | None:
         if claim.id not in base_ids and claim.history[: len(old.history)] == old.history:
             return claim.id
     return None
+
+
+def unlogged_source_changes(base: Catalog, loaded: Loaded, *, today: date) -> list[Problem]:
+    """Warnings for sources changed since `base` that citing claims do not log today."""
+    before = {source.id: source for source in base.sources}
+    problems = []
+    for index, source in enumerate(loaded.catalog.sources):
+        if before.get(source.id, source) == source:
+            continue
+        unlogged = [
+            claim.id
+            for claim in loaded.catalog.claims
+            if source.id in cited_sources(claim) and claim.history[-1].date != today
+        ]
+        if unlogged:
+            file, position = loaded.where(("sources", index))
+            problems.append(
+                Problem(
+                    file,
+                    position,
+                    dotted(("sources", index)),
+                    f"source '{source.id}' changed, and so did the pages of the claims citing "
+                    f"it; say what changed in an entry of today in each: {', '.join(unlogged)}",
+                    is_warning=True,
+                )
+            )
+    return problems

@@ -392,3 +392,29 @@ def test_a_claims_file_near_the_size_limit_gets_a_warning_while_it_can_still_be_
     ) in err
     monkeypatch.setattr(yamlsource, "MAX_BYTES", size * 2)
     assert "near the" not in check(capsys, "--stale-days", "100000", "claims.yaml")[2]
+
+
+def test_a_source_changed_without_a_word_on_the_claims_citing_it_is_pointed_out(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A claim page shows its sources: editing one changes the page, which should say so.
+    renamed = VALID_TEXT.replace("title: Ferry specifications", "title: The ferry's specifications")
+    write(in_tmp, VALID_TEXT, "base.yaml")
+    write(in_tmp, renamed)
+    status, _, err = check(capsys, "--base", "base.yaml", "--stale-days", "100000", "claims.yaml")
+    assert status == 0
+    assert (
+        "claims.yaml:44:5: warning: sources[1]: source 'operator' changed, and so did the pages "
+        "of the claims citing it; say what changed in an entry of today in each: ferry-300"
+    ) in err
+    today = date.today().isoformat()
+    logged = renamed.replace(
+        HISTORY,
+        HISTORY
+        + f"      - date: {today}\n        rating: wrong\n"
+        + "        note: Our description of the operator's specifications is clearer.\n",
+    ).replace("reviewed: 2024-03-03", f"reviewed: {today}")
+    write(in_tmp, logged)
+    status, _, err = check(capsys, "--base", "base.yaml", "--stale-days", "100000", "claims.yaml")
+    assert status == 0
+    assert "changed, and so did the pages" not in err
