@@ -19,6 +19,7 @@ from generator import (
     scaffold,
     schema,
     sitecheck,
+    textedit,
 )
 from generator.checking import CheckOptions, run_check
 from generator.load import load_catalog
@@ -214,8 +215,9 @@ def _dispatch(arguments: argparse.Namespace) -> int:
 
 def run_migrate(path: Path, published: date | None) -> int:
     """Convert the version 1 file at `path` to version 2, in place."""
-    result = migrate.migrate_text(path.read_text("utf-8"), published=published)
-    output.write_atomically(path, result.text.encode("utf-8"))
+    raw = path.read_bytes()
+    result = migrate.migrate_text(raw.decode("utf-8").replace("\r\n", "\n"), published=published)
+    output.write_atomically(path, textedit.encode_lines(result.text, textedit.line_ending(raw)))
     how = "converted to schema version 2"
     if result.is_reserialised:
         how += (

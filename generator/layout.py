@@ -26,6 +26,7 @@ from generator import output, storage
 from generator.load import load_located
 from generator.model import Catalog
 from generator.problems import CatalogError
+from generator.textedit import encode_lines, line_ending
 
 Grouping = Literal["claim", "month"]
 MOVED = ("sources", "claimants", "claims")
@@ -170,10 +171,11 @@ def _commit(
     """Write the new layout; keep it only if it reads back as the same records."""
     saved = {path: path.read_bytes() for path in [root, *removed]}
     created = [path for path in files if not path.exists()]
+    ending = line_ending(saved[root])  # every file is written as the claims file is
     try:
         for path, text in files.items():
-            output.write_atomically(path, text.encode("utf-8"))
-        output.write_atomically(root, root_text.encode("utf-8"))
+            output.write_atomically(path, encode_lines(text, ending))
+        output.write_atomically(root, encode_lines(root_text, ending))
         for path in removed:
             path.unlink()
         after = load_located(root, today=today).catalog

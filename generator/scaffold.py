@@ -25,6 +25,8 @@ from generator.textedit import (
     append_item,
     append_section,
     apply,
+    encode_lines,
+    line_ending,
     replace_scalar,
     scalar_text,
 )
@@ -233,7 +235,8 @@ def _commit(
     `expected` is called once the edited file passed the check, so the new record is valid.
     """
     original = target.read_bytes() if target.exists() else None
-    edited = apply((original or b"").decode("utf-8"), edits).encode("utf-8")
+    ending = line_ending(original or path.read_bytes())
+    edited = encode_lines(apply((original or b"").decode("utf-8"), edits), ending)
     output.write_atomically(target, edited)
 
     def restore() -> None:

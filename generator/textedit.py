@@ -27,6 +27,22 @@ class EditError(Exception):
     """The edit cannot be made safely as text; the message says what to do instead."""
 
 
+_LONE_LF = re.compile(r"(?<!\r)\n")
+
+
+def line_ending(raw: bytes) -> str:
+    """The line ending a file is written with: CRLF when its first line ends so, else LF."""
+    end = raw.find(b"\n")
+    return "\r\n" if end > 0 and raw[end - 1 : end] == b"\r" else "\n"
+
+
+def encode_lines(text: str, ending: str) -> bytes:
+    """`text` as UTF-8, every line ended with `ending`: new lines match the file's own."""
+    if ending != "\n":
+        text = _LONE_LF.sub(ending, text)
+    return text.encode("utf-8")
+
+
 @dataclass(frozen=True)
 class Edit:
     """Replace text[start:end] with `text`."""

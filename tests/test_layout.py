@@ -69,6 +69,16 @@ def test_split_by_month_groups_claims_by_the_month_they_were_made(project: Path)
     assert len(load_catalog(project, today=TODAY).claims) == len(before.claims)
 
 
+def test_a_file_with_crlf_line_endings_keeps_them_through_split_and_join(project: Path) -> None:
+    original = project.read_bytes().replace(b"\n", b"\r\n")
+    project.write_bytes(original)
+    layout.split(project, "claims", by="month", today=TODAY)
+    for written in [project, *(project.parent / "claims").glob("*.yaml")]:
+        assert b"\n" not in written.read_bytes().replace(b"\r\n", b""), written.name
+    layout.join(project, today=TODAY)
+    assert project.read_bytes() == original
+
+
 def test_split_refuses_a_folder_that_holds_files(project: Path) -> None:
     (project.parent / "claims").mkdir()
     (project.parent / "claims" / "notes.txt").write_text("keep me", "utf-8")

@@ -150,6 +150,17 @@ def test_the_command_converts_in_place_and_check_then_passes(
     assert "2 claims, 2 sources: no problems" in capsys.readouterr().out
 
 
+def test_the_command_keeps_crlf_line_endings(tmp_path: Path) -> None:
+    shutil.copytree(V1, tmp_path / "project")
+    path = tmp_path / "project" / "claims.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert cli.main(["migrate", str(path)]) == 0
+    converted = path.read_bytes()
+    assert b"published:" in converted
+    assert b"\n" not in converted.replace(b"\r\n", b"")
+    assert cli.main(["check", str(path)]) == 0
+
+
 def test_the_command_reports_a_refusal_without_a_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

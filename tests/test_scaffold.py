@@ -590,3 +590,15 @@ def test_new_starts_a_file_of_its_own_where_an_include_pattern_reads_it(
         [*before, "ferry-built.yaml"]
     )
     assert "ferry-built" in [claim.id for claim in load_catalog(tmp_path / "claims.yaml").claims]
+
+
+def test_edits_to_a_file_with_crlf_line_endings_keep_them(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.write_bytes(project.read_bytes().replace(b"\n", b"\r\n"))
+    assert run(capsys, "update-verdict", "ferry-300", "accurate", "--note", "Checked.")[0] == 0
+    assert run(capsys, "new", *NEW_CLAIM)[0] == 0
+    edited = project.read_bytes()
+    assert b"- id: ferry-built\r\n" in edited
+    assert b"\n" not in edited.replace(b"\r\n", b"")
+    assert run(capsys, "check", "--stale-days", "100000", str(project))[0] == 0
