@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import get_args
 
 from generator.model import Catalog, SourceKind, Stance, TitleKind
+from generator.problems import suggest
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ class Ask:
     required: bool = True
     needs: str | None = None
     """In a terminal, ask only when this other field has an answer."""
+    closed: bool = True
+    """An answer must be one of the choices (an existing id, an allowed kind); with
+    `closed` False, the choices are ids already taken, and an answer must not be one."""
 
 
 def _ids(section: str) -> Callable[[Catalog], list[str]]:
@@ -37,7 +41,12 @@ def _fixed(values: tuple[str, ...]) -> Callable[[Catalog], list[str]]:
 
 
 CLAIM_FIELDS = (
-    Ask("id", "Id of the new claim (lowercase words joined by hyphens)", _ids("claims")),
+    Ask(
+        "id",
+        "Id of the new claim (lowercase words joined by hyphens)",
+        _ids("claims"),
+        closed=False,
+    ),
     Ask("claim", "The claim, in your own words"),
     Ask("short", "The claim in at most 74 characters, without the verdict"),
     Ask("claimant", "Who made it (claimant id)", _ids("claimants")),
@@ -56,7 +65,12 @@ CLAIM_FIELDS = (
 )
 
 SOURCE_FIELDS = (
-    Ask("id", "Id of the new source (lowercase words joined by hyphens)", _ids("sources")),
+    Ask(
+        "id",
+        "Id of the new source (lowercase words joined by hyphens)",
+        _ids("sources"),
+        closed=False,
+    ),
     Ask("title", "Headline or title"),
     Ask(
         "title-kind",
@@ -111,7 +125,12 @@ def complete_fields(
                 continue
             choices = field.choices(catalog) if field.choices else []
             answer = _ask(field.question, choices)
-            while field.required and not answer:
+            while True:
+                refusal = _refusal(field, answer, choices)
+                if refusal is not None:
+                    print(refusal, file=sys.stderr)
+                elif answer or not field.required:
+                    break
                 answer = _ask(field.question, choices)
             values[field.option] = answer or None
     except (EOFError, KeyboardInterrupt):
@@ -119,6 +138,17 @@ def complete_fields(
             "stopped before every field was answered; nothing was written"
         ) from None
     return values
+
+
+def _refusal(field: Ask, answer: str, choices: list[str]) -> str | None:
+    """Why `answer` cannot stand, said at once rather than after the last question."""
+    if not answer or not choices:
+        return None
+    if field.closed and answer not in choices:
+        return f"'{answer}' is not one of the choices{suggest(answer, choices)}; Tab lists them"
+    if not field.closed and answer in choices:
+        return f"'{answer}' is taken; choose another id"
+    return None
 
 
 def _ask(question: str, choices: list[str]) -> str:

@@ -602,3 +602,34 @@ def test_edits_to_a_file_with_crlf_line_endings_keep_them(
     assert b"- id: ferry-built\r\n" in edited
     assert b"\n" not in edited.replace(b"\r\n", b"")
     assert run(capsys, "check", "--stale-days", "100000", str(project))[0] == 0
+
+
+def test_a_terminal_answer_outside_the_choices_is_asked_again_at_once(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Refused at the end, a typo would cost every answer given before it.
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    given = dict(zip(NEW_CLAIM[::2], NEW_CLAIM[1::2], strict=True))
+    questions = {f"--{field.option}": field.question for field in prompts.CLAIM_FIELDS}
+    typos = {"--id": ["ferry-300"], "--claimant": ["mayr"], "--stance": ["agrees"]}
+    asked: list[str] = []
+
+    def answer(prompt: str) -> str:
+        option = next(
+            option for option, question in questions.items() if prompt.startswith(question)
+        )
+        asked.append(option)
+        wrong = typos.get(option)
+        return wrong.pop() if wrong else given[option]
+
+    monkeypatch.setattr(builtins, "input", answer)
+    status, out, err = run(capsys, "new")
+    assert (status, out) == (0, "added claim 'ferry-built' to claims.yaml\n")
+    assert err.splitlines() == [
+        "'ferry-300' is taken; choose another id",
+        "'mayr' is not one of the choices (did you mean 'mayor'?); Tab lists them",
+        "'agrees' is not one of the choices; Tab lists them",
+    ]
+    assert [option for option in asked if option in typos] == [
+        "--id", "--id", "--claimant", "--claimant", "--stance", "--stance",
+    ]  # fmt: skip
