@@ -82,9 +82,13 @@ def join(root: Path, *, today: date | None = None) -> Moved:
     pieces = _pieces(root, text)
     moving: dict[str, list[str]] = defaultdict(list)
     for path in included:
+        above = ""  # comments above a list's key line go with the list's first item
         for key, kind, piece in _pieces(path, path.read_text("utf-8")):
-            if kind == "item" and key in MOVED:
-                moving[key].append(piece)
+            if kind == "header" and key in MOVED:
+                above = "".join(piece.splitlines(keepends=True)[:-1]).lstrip("\n")
+            elif kind == "item" and key in MOVED:
+                moving[key].append(above + piece)
+                above = ""
     for key, kind, _ in pieces:
         if key in moving and kind == "value":
             raise LayoutError(

@@ -79,6 +79,15 @@ def test_a_file_with_crlf_line_endings_keeps_them_through_split_and_join(project
     assert project.read_bytes() == original
 
 
+def test_join_keeps_the_comments_above_an_included_files_list(project: Path) -> None:
+    layout.split(project, "claims", by="month", today=TODAY)
+    month = sorted((project.parent / "claims").glob("*.yaml"))[0]
+    month.write_text("# Reviewed by the night desk.\n" + month.read_text("utf-8"), "utf-8")
+    layout.join(project, today=TODAY)
+    assert "# Reviewed by the night desk.\n" in project.read_text("utf-8")
+    assert load_catalog(project, today=TODAY).claims
+
+
 def test_split_refuses_a_folder_that_holds_files(project: Path) -> None:
     (project.parent / "claims").mkdir()
     (project.parent / "claims" / "notes.txt").write_text("keep me", "utf-8")
