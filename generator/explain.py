@@ -11,6 +11,10 @@ from pydantic import BaseModel
 from generator.problems import suggest
 from generator.yamlsource import clip
 
+# Field names that editors write for another field of the same record, where spelling alone
+# would suggest the wrong one (a source's `published` is not its `publisher`).
+MEANT = {"published": "date", "headline": "title", "verdict": "rating"}
+
 
 def hint(value: object, choices: Iterable[str], *, section: str = "") -> str:
     """A "did you mean", else what is allowed when that is a short list, else where to add it.
@@ -18,6 +22,9 @@ def hint(value: object, choices: Iterable[str], *, section: str = "") -> str:
     With `section`, `choices` are ids written there; without, they are names from the schema.
     """
     choices = list(choices)
+    meant = MEANT.get(str(value))
+    if not section and meant in choices:
+        return f" (did you mean '{meant}'?)"
     close = suggest(value, choices)
     if close:
         return close

@@ -496,3 +496,16 @@ def write_expected() -> None:
 
 if __name__ == "__main__":
     write_expected()
+
+
+def test_a_field_written_for_another_of_the_same_record_gets_that_one_suggested() -> None:
+    # By spelling alone, a source's `published` would be taken for `publisher`.
+    valid = (VALID / "claims.yaml").read_text("utf-8")
+    title = "    title: Ferry specifications\n"
+    text = valid.replace(title, title + "    published: 2024-03-03\n")
+    assert text != valid
+    with pytest.raises(CatalogError) as raised:
+        parse_catalog(text.encode("utf-8"), "c.yaml", base_dir=VALID)
+    assert [problem.message for problem in raised.value.problems] == [
+        "unknown field 'published' (did you mean 'date'?)"
+    ]
