@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -189,22 +190,31 @@ def test_new_without_a_terminal_needs_every_field(
     assert project.read_text("utf-8") == STYLED
 
 
-def test_new_asks_in_a_terminal_and_completes_ids(
-    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def answer_in_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+    fields: tuple[prompts.Ask, ...],
+    reply: Callable[[str], str],
+) -> list[str]:
+    """Answer each question of `fields` with `reply(option)`, as an editor at a terminal
+    would; the list fills with the options asked, in order."""
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
-    given = dict(zip(NEW_CLAIM[::2], NEW_CLAIM[1::2], strict=True))
-    questions = {f"--{field.option}": field.question for field in prompts.CLAIM_FIELDS}
+    questions = {f"--{field.option}": field.question for field in fields}
     asked: list[str] = []
 
     def answer(prompt: str) -> str:
-        option = next(
-            option for option, question in questions.items() if prompt.startswith(question)
-        )
+        option = next(option for option, text in questions.items() if prompt.startswith(text))
         asked.append(option)
-        return given[option]
+        return reply(option)
 
     monkeypatch.setattr(builtins, "input", answer)
+    return asked
+
+
+def test_new_asks_in_a_terminal_and_completes_ids(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    given = dict(zip(NEW_CLAIM[::2], NEW_CLAIM[1::2], strict=True))
+    asked = answer_in_terminal(monkeypatch, prompts.CLAIM_FIELDS, given.__getitem__)
     status, out, _ = run(capsys, "new", "--id", "ferry-built", "--claim", given["--claim"])
     assert (status, out) == (0, "added claim 'ferry-built' to claims.yaml\n")
     assert asked == NEW_CLAIM[4::2]
@@ -287,21 +297,15 @@ def test_new_source_records_a_copy_of_another_outlets_story(
 def test_new_source_asks_about_a_copy_only_for_a_copy(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
     answers = {"--title-kind": "description", "--original-publisher": "", "--date": ""}
-    questions = {f"--{field.option}": field.question for field in prompts.SOURCE_FIELDS}
-    asked: list[str] = []
-
-    def answer(prompt: str) -> str:
-        option = next(option for option, text in questions.items() if prompt.startswith(text))
-        asked.append(option)
-        return answers.get(option, "")
-
-    monkeypatch.setattr(builtins, "input", answer)
+    asked = answer_in_terminal(
+        monkeypatch, prompts.SOURCE_FIELDS, lambda option: answers.get(option, "")
+    )
     given = [option for option in COPY if option != "--title-kind" and option != "description"]
     assert run(capsys, *given)[0] == 0
     assert asked == ["--title-kind", "--archive-url", "--original-publisher", "--date"]
-    assert "headline" in questions["--title-kind"] and "description" in questions["--title-kind"]
+    (title_kind,) = [field for field in prompts.SOURCE_FIELDS if field.option == "title-kind"]
+    assert "headline" in title_kind.question and "description" in title_kind.question
     source = load_catalog(project).sources[-1]
     assert (source.title_kind, source.original_publisher, source.mirror) == (
         "description", None, False,
@@ -608,21 +612,14 @@ def test_a_terminal_answer_outside_the_choices_is_asked_again_at_once(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Refused at the end, a typo would cost every answer given before it.
-    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
     given = dict(zip(NEW_CLAIM[::2], NEW_CLAIM[1::2], strict=True))
-    questions = {f"--{field.option}": field.question for field in prompts.CLAIM_FIELDS}
     typos = {"--id": ["ferry-300"], "--claimant": ["mayr"], "--stance": ["agrees"]}
-    asked: list[str] = []
 
-    def answer(prompt: str) -> str:
-        option = next(
-            option for option, question in questions.items() if prompt.startswith(question)
-        )
-        asked.append(option)
+    def reply(option: str) -> str:
         wrong = typos.get(option)
         return wrong.pop() if wrong else given[option]
 
-    monkeypatch.setattr(builtins, "input", answer)
+    asked = answer_in_terminal(monkeypatch, prompts.CLAIM_FIELDS, reply)
     status, out, err = run(capsys, "new")
     assert (status, out) == (0, "added claim 'ferry-built' to claims.yaml\n")
     assert err.splitlines() == [
