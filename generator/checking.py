@@ -57,7 +57,7 @@ def run_check(
     warnings = [
         *(replace(warning, is_warning=False) for warning in loaded.warnings),
         *hygiene.find_warnings(loaded, today=today, stale_days=options.stale_days),
-        *(replace(warning, is_warning=False) for warning in logged),
+        *logged,
     ]
     severity: Severity = "error" if options.strict else "warning"
     findings = sorted(

@@ -177,7 +177,6 @@ def unlogged_source_changes(base: Catalog, loaded: Loaded, *, today: date) -> li
                     dotted(("sources", index)),
                     f"source '{source.id}' changed, and so did the pages of the claims citing "
                     f"it; say what changed in an entry of today in each: {', '.join(unlogged)}",
-                    is_warning=True,
                 )
             )
     return problems
