@@ -1,8 +1,9 @@
 """Machine-readable output: claim-page structured data, and the JSON, CSV, DataFeed and Atom files.
 
 Every file is built from claims.yaml alone, so the same data gives the same bytes: no clock, file
-time or git date is read. Lists keep the order of claims.yaml, except the Atom feed, which is
-newest first as feed readers expect.
+time or git date is read. Claims are listed as the site lists them, the newest claim first, and
+sources and claimants by id, so that moving records between files changes no byte. The Atom
+feed lists the latest changes, newest first, as feed readers expect.
 
 claims.csv is meant to be opened in spreadsheets, which run a cell that starts with `=`, `+`,
 `-` or `@` (or a tab or carriage return before one) as a formula. Such cells get a leading
@@ -20,7 +21,7 @@ import functools
 import io
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -29,7 +30,7 @@ from pydantic import BaseModel
 
 from generator import metadata, schema
 from generator.lookups import Index, appearance_sources
-from generator.model import Claim
+from generator.model import Claim, Claimant, Source
 from generator.structured import SCHEMA_ORG, StructuredData, organization
 from generator.templates import short_date
 
@@ -138,12 +139,19 @@ def claims_json(index: Index, structured: StructuredData, reuse: Reuse | None = 
     reuse = reuse or Reuse({}, {})
     catalog = index.catalog
     data = catalog.model_dump(mode="json", exclude={"sources", "claimants", "claims"})
+    # In an order that does not depend on how the records are spread over files: claims as
+    # the site lists them, sources and claimants by id.
+    records: dict[str, Sequence[Source | Claimant | Claim]] = {
+        "sources": sorted(catalog.sources, key=lambda source: source.id),
+        "claimants": sorted(catalog.claimants, key=lambda claimant: claimant.id),
+        "claims": index.claims,
+    }
     encoded: dict[str, list[str]] = {}
-    for section in ("sources", "claimants", "claims"):
+    for section, listed in records.items():
         fingerprints = reuse.fingerprints.get(section, {})
         encoded[section] = [
             reuse.get(section, fingerprints.get(record.id), _record_encoder(record, structured))
-            for record in getattr(catalog, section)
+            for record in listed
         ]
     # schema_version numbers this file's layout; `version` is that of claims.yaml.
     return _json_with({"schema_version": schema.EXPORT_SCHEMA_VERSION, **data}, encoded)
@@ -166,7 +174,7 @@ def claims_csv(index: Index, structured: StructuredData) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for claim in index.catalog.claims:
+    for claim in index.claims:
         row = [
             claim.id,
             claim.claim,
@@ -196,7 +204,7 @@ def claimreview_feed(index: Index, structured: StructuredData, reuse: Reuse | No
             reuse.claim_keys.get(claim.id),
             functools.partial(_feed_item, structured, claim),
         )
-        for claim in index.catalog.claims
+        for claim in index.claims
     ]
     feed: dict[str, Any] = {
         "@context": SCHEMA_ORG,

@@ -15,7 +15,7 @@ import lxml.html
 import pytest
 
 from generator.load import load_catalog
-from generator.model import Catalog
+from generator.model import Catalog, Claim
 from generator.site import Settings, read_seed_texts, render_site
 from tests.conftest import GOLDEN, REPO
 
@@ -35,6 +35,11 @@ def fixture_files(**claim_changes: str) -> dict[str, str | bytes]:
     catalog = catalog.model_copy(update={"claims": [first, *catalog.claims[1:]]})
     site = render_site(catalog, read_seed_texts(catalog, GOLDEN), Settings(SITE_URL))
     return site.files
+
+
+def listed(catalog: Catalog) -> list[Claim]:
+    """Claims as the site and its exports list them, whatever file holds each: newest first."""
+    return sorted(catalog.claims, key=lambda claim: (-claim.claimed.toordinal(), claim.id))
 
 
 def test_feed_has_one_entry_per_published_verdict_with_the_yaml_dates(
@@ -80,12 +85,15 @@ def test_feed_keeps_markup_in_titles_and_summaries_as_text() -> None:
     }
 
 
-def test_claims_json_holds_every_claim_in_yaml_order(real_site: Path, catalog: Catalog) -> None:
+def test_claims_json_holds_every_claim_newest_first(real_site: Path, catalog: Catalog) -> None:
     data = json.loads((real_site / "claims.json").read_text("utf-8"))
     assert data["schema_version"] == 2
     assert data["publisher"] == catalog.publisher.model_dump(mode="json")
-    assert [claim["id"] for claim in data["claims"]] == [claim.id for claim in catalog.claims]
-    for record, claim in zip(data["claims"], catalog.claims, strict=True):
+    assert [claim["id"] for claim in data["claims"]] == [claim.id for claim in listed(catalog)]
+    assert [claim["claimed"] for claim in data["claims"]] == sorted(
+        (claim.claimed.isoformat() for claim in catalog.claims), reverse=True
+    )
+    for record, claim in zip(data["claims"], listed(catalog), strict=True):
         assert record["rating"] == claim.rating
         assert record["claimed"] == claim.claimed.isoformat()
         assert record["short"] == claim.short
@@ -93,7 +101,8 @@ def test_claims_json_holds_every_claim_in_yaml_order(real_site: Path, catalog: C
         assert [entry["date"] for entry in record["history"]] == [
             entry.date.isoformat() for entry in claim.history
         ]
-    assert [source["id"] for source in data["sources"]] == [s.id for s in catalog.sources]
+    assert [source["id"] for source in data["sources"]] == sorted(s.id for s in catalog.sources)
+    assert [item["id"] for item in data["claimants"]] == sorted(c.id for c in catalog.claimants)
 
 
 def test_claims_json_follows_the_schema_the_site_publishes_beside_it(real_site: Path) -> None:
@@ -123,8 +132,8 @@ def test_claims_csv_has_a_row_per_claim_with_labels(real_site: Path, catalog: Ca
     ratings = {rating.id: rating.label for rating in catalog.ratings}
     claimants = {claimant.id: claimant.name for claimant in catalog.claimants}
     qualifiers = {qualifier.id: qualifier.label for qualifier in catalog.qualifiers}
-    assert [row["id"] for row in rows] == [claim.id for claim in catalog.claims]
-    for row, claim in zip(rows, catalog.claims, strict=True):
+    assert [row["id"] for row in rows] == [claim.id for claim in listed(catalog)]
+    for row, claim in zip(rows, listed(catalog), strict=True):
         assert row["claim"] == claim.claim
         assert row["claimant"] == claimants[claim.claimant]
         assert row["claimed"] == claim.claimed.isoformat()
@@ -139,8 +148,9 @@ def test_csv_cells_that_a_spreadsheet_would_run_get_an_apostrophe(start: str) ->
     claim = f'{start}HYPERLINK("https://evil.example", "click")'
     files = fixture_files(claim=claim)
     rows = list(csv.DictReader(io.StringIO(str(files["claims.csv"]), newline="")))
-    assert rows[0]["claim"] == "'" + claim
-    assert rows[1]["claim"] == "The mayor called the arrival historic."
+    cells = {row["id"]: row["claim"] for row in rows}
+    assert cells["volunteers-500"] == "'" + claim
+    assert cells["mayor-historic"] == "The mayor called the arrival historic."
 
 
 def page_claim_review(site: Path, claim_id: str) -> dict[str, Any]:
@@ -159,7 +169,7 @@ def test_datafeed_carries_the_claim_review_of_every_page(real_site: Path, catalo
     assert feed["@type"] == "DataFeed"
     elements = feed["dataFeedElement"]
     assert len(elements) == len(catalog.claims)
-    for element, claim in zip(elements, catalog.claims, strict=True):
+    for element, claim in zip(elements, listed(catalog), strict=True):
         assert element["@type"] == "DataFeedItem"
         assert element["dateCreated"] == claim.history[0].date.isoformat()
         assert element["item"] == [page_claim_review(real_site, claim.id)]

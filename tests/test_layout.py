@@ -10,10 +10,12 @@ import pytest
 
 from generator import cli, layout
 from generator.load import load_catalog
+from generator.site import Settings, Site, read_seed_texts, render_site
 from tests.projects import REPO
 
 # The repository's claims.yaml holds no date after the day it was last edited.
 TODAY = date.today()
+SETTINGS = Settings(site_url="https://factcheck.example.org/")
 
 
 @pytest.fixture
@@ -51,6 +53,21 @@ def test_split_by_claim_moves_each_claim_as_written_and_join_brings_it_back(proj
     head = original.decode("utf-8").split("\nclaims:\n")[0]
     assert joined.split("\nclaims:\n")[0] == head
     assert not (project.parent / "claims").exists()
+
+
+@pytest.mark.parametrize("by", ["claim", "month"])
+def test_moving_claims_into_files_changes_nothing_the_site_publishes(
+    project: Path, by: layout.Grouping
+) -> None:
+    def published() -> Site:
+        catalog = load_catalog(project, today=TODAY)
+        return render_site(catalog, read_seed_texts(catalog, project.parent), SETTINGS)
+
+    before = published()
+    layout.split(project, "claims", by=by, today=TODAY)
+    after = published()
+    # Pages, snippets and every export (claims.json, claims.csv, the feeds), byte for byte.
+    assert after == before
 
 
 def test_split_by_month_then_join_gives_back_the_file_byte_for_byte(project: Path) -> None:
