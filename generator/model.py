@@ -316,6 +316,10 @@ class Claimant(Record):
     """Name as readers see it."""
     kind: ClaimantKind
     """What sort of claimant it is."""
+    named: bool = True
+    """false when `name` describes a claimant whose name is not known, such as the publisher
+    of an article that names none. Structured data then names no author, as for `unattributed`
+    claimants: a description is not a name."""
     same_as: WikipediaUrl | None = None
     """Wikipedia article about the claimant, for structured data."""
 

@@ -159,8 +159,8 @@ def organization(publisher: Publisher) -> JsonObject:
 
 def claimant_node(claimant: Claimant) -> JsonObject | None:
     """The claimant as a Person or Organization; None when the claim has no known author."""
-    if claimant.kind == "unattributed":
-        # Google: leave the Claim's author out when the claim has none.
+    if claimant.kind == "unattributed" or not claimant.named:
+        # Google: leave the Claim's author out when the claim has none, or none with a name.
         return None
     kind = "Person" if claimant.kind in PERSON_KINDS else "Organization"
     node: JsonObject = {"@type": kind, "name": claimant.name}

@@ -86,7 +86,9 @@ def test_every_claim_page_has_one_claim_review_that_matches_claims_yaml(
         item = review["itemReviewed"]
         assert item["datePublished"] == claim.claimed.isoformat()
         claimant = claimants[claim.claimant]
-        if claimant.kind != "unattributed":
+        if claimant.kind == "unattributed" or not claimant.named:
+            assert "author" not in item, claim.id  # a description is not a name
+        else:
             assert item["author"]["name"] == claimant.name
         assert len(item["appearance"]) == len({a.source for a in claim.appearances})
 
@@ -326,6 +328,26 @@ def test_an_unattributed_claim_has_no_author_and_still_passes_the_check() -> Non
         },
     }
     assert check_claim_review(review, "claims/a/index.html") == []
+
+
+def test_a_claimant_known_only_by_a_description_is_no_author() -> None:
+    named = Claimant(id="outlet", name="The Daily Example", kind="media")
+    assert claimant_node(named) == {"@type": "Organization", "name": "The Daily Example"}
+    described = named.model_copy(update={"name": "Publisher of an unsigned piece", "named": False})
+    assert claimant_node(described) is None
+
+
+def test_the_shipped_articles_unnamed_publisher_is_no_author(
+    real_site: Path, catalog: Catalog
+) -> None:
+    # The 20 October 2024 article names no publisher: claims whose words are its own have no
+    # author in their markup, while their appearance still names the article.
+    claims = [claim for claim in catalog.claims if claim.claimant == "s0-publisher"]
+    assert claims
+    for claim in claims:
+        (review,) = nodes_of_type(json_ld(claim_page(real_site, claim.id)), "ClaimReview")
+        assert "author" not in review["itemReviewed"], claim.id
+        assert review["itemReviewed"]["appearance"], claim.id
 
 
 def test_every_page_links_the_atom_feed(real_site: Path) -> None:
