@@ -317,9 +317,9 @@ class Claimant(Record):
     kind: ClaimantKind
     """What sort of claimant it is."""
     named: bool = True
-    """false when `name` describes a claimant whose name is not known, such as the publisher
-    of an article that names none. Structured data then names no author, as for `unattributed`
-    claimants: a description is not a name."""
+    """Whether `name` is the claimant's name. Write false when it only describes a claimant
+    whose name is not known, such as the publisher of an article that names none: structured
+    data then names no author, as for `unattributed` claimants."""
     same_as: WikipediaUrl | None = None
     """Wikipedia article about the claimant, for structured data."""
 
