@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote
 
@@ -70,14 +72,52 @@ def url(value: str) -> Markup:
     return Markup(quote(value, safe=_URL_SAFE).replace("&", "&amp;"))
 
 
+# What sanitising may remove comes from raw HTML, headings, images or links, and each of those
+# needs one of these: "<", "#", "]", or a line of "=" or "-" under a heading (Setext style).
+_MAYBE_LOST = re.compile(r"[<#\]]|^ {0,3}(=+|-+)[ \t]*$", re.MULTILINE)
 _ANALYSIS_MARKDOWN = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
 
 
 def analysis_html(source: str) -> Markup:
     """Markdown written by an editor, as sanitised HTML: formatting kept, no raw HTML."""
+    cleaned = _sanitised(_analysis_markdown(source))
+    # MkDocs reads the page again as Markdown: one raw HTML element passes through unchanged.
+    return Markup(f'<div class="fc-analysis">\n{cleaned.strip()}\n</div>')
+
+
+def analysis_losses(source: str) -> list[str]:
+    """What sanitising leaves out of an analysis, in an editor's words: elements, comments and
+    link addresses that the published page will not have. Empty when nothing is lost."""
+    return _losses(source) if _MAYBE_LOST.search(source) else []
+
+
+def _losses(source: str) -> list[str]:
+    rendered = _analysis_markdown(source)
+    before, after = _Elements.of(rendered), _Elements.of(_sanitised(rendered))
+    losses = [
+        f"<{tag}> ({count}x)" if count > 1 else f"<{tag}>"
+        for tag, count in sorted((before.tags - after.tags).items())
+    ]
+    losses.extend(
+        f"the {name} attribute of <{tag}>"
+        for tag, name in sorted((before.attributes - after.attributes).keys())
+        if tag in after.tags
+    )
+    links = before.links - after.links
+    if links:
+        losses.append("the address of " + ("a link" if links.total() == 1 else "links"))
+    if before.comments:
+        losses.append("HTML comments")
+    return losses
+
+
+def _analysis_markdown(source: str) -> str:
     # One converter, reset between uses: building one per claim costs more than converting.
-    rendered = _ANALYSIS_MARKDOWN.reset().convert(_CONTROL.sub("\ufffd", source))
-    cleaned = nh3.clean(
+    return str(_ANALYSIS_MARKDOWN.reset().convert(_CONTROL.sub("\ufffd", source)))
+
+
+def _sanitised(rendered: str) -> str:
+    return nh3.clean(
         rendered,
         tags=set(ANALYSIS_TAGS),
         attributes={tag: set(names) for tag, names in ANALYSIS_ATTRIBUTES.items()},
@@ -86,8 +126,32 @@ def analysis_html(source: str) -> Markup:
         url_relative="deny",
         link_rel="nofollow noopener noreferrer",
     )
-    # MkDocs reads the page again as Markdown: one raw HTML element passes through unchanged.
-    return Markup(f'<div class="fc-analysis">\n{cleaned.strip()}\n</div>')
+
+
+class _Elements(HTMLParser):
+    """The elements, link addresses and comments of an HTML fragment, counted."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: Counter[str] = Counter()
+        self.attributes: Counter[tuple[str, str]] = Counter()
+        self.links: Counter[str] = Counter()
+        self.comments = 0
+
+    @classmethod
+    def of(cls, fragment: str) -> _Elements:
+        parser = cls()
+        parser.feed(fragment)
+        parser.close()
+        return parser
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags[tag] += 1
+        self.attributes.update((tag, name) for name, _ in attrs if name != "href")
+        self.links.update(value or "" for name, value in attrs if name == "href")
+
+    def handle_comment(self, data: str) -> None:
+        self.comments += 1
 
 
 def json_for_script(value: Any) -> Markup:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from generator import yamlsource
+from generator import escape, yamlsource
 from generator.load import Loaded
 from generator.problems import Problem, dotted
 from generator.yamlsource import Path as Where
@@ -56,6 +56,18 @@ def find_warnings(
                 )
             )
     for index, claim in enumerate(catalog.claims):
+        losses = escape.analysis_losses(claim.analysis)
+        if losses:
+            found.append(
+                (
+                    ("claims", index, "analysis"),
+                    f"the published page leaves out {_listed(losses)}: an analysis keeps only "
+                    "Markdown formatting (emphasis, lists, tables, quotes, code, headings from "
+                    "### down, links to http, https or mailto addresses); write the rest as "
+                    "text, or remove it",
+                )
+            )
+    for index, claim in enumerate(catalog.claims):
         age = (today - claim.reviewed).days
         if age > stale_days:
             found.append(
@@ -89,3 +101,7 @@ def _large_files(loaded: Loaded) -> Iterator[Problem]:
                 f"the file is {size / 2**20:.1f} MiB, near the {limit} MiB limit of one file; "
                 + yamlsource.SPLIT_ADVICE,
             )
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

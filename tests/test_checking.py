@@ -118,6 +118,33 @@ def test_hygiene_warnings_point_at_their_lines(
     assert (status, len(err.splitlines())) == (0, 3)
 
 
+def test_an_analysis_that_loses_markup_when_published_gets_a_warning_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    analysis = "    analysis: |\n      The operator's specifications list **250** seats.\n"
+    assert analysis in ARCHIVED
+    lossy = (
+        "    analysis: |\n"
+        '      The operator\'s <span class="x">specifications</span> list **250** seats.\n'
+        "      ![Seat plan](https://ferries.example.org/plan.png)\n"
+        '      See [the plan](/plan) and <b onclick="steal()">this</b>.\n'
+    )
+    write(tmp_path, ARCHIVED.replace(analysis, lossy))
+    status, _, err = check(capsys, "claims.yaml")
+    assert status == 0  # the page still builds: nothing unsafe reaches it
+    assert [line for line in err.splitlines() if "analysis" in line] == [
+        "claims.yaml:71:15: warning: claims[0].analysis: the published page leaves out <img>, "
+        "<span>, the onclick attribute of <b> and the address of a link: an analysis keeps "
+        "only Markdown formatting (emphasis, lists, tables, quotes, code, headings from ### "
+        "down, links to http, https or mailto addresses); write the rest as text, or remove it"
+    ]
+    write(tmp_path, ARCHIVED)
+    status, _, err = check(capsys, "claims.yaml")
+    assert status == 0
+    assert "analysis" not in err
+
+
 def test_strict_turns_warnings_into_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,10 +12,10 @@ from typing import Any
 import lxml.html
 import markdown
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator import charts, templates, yamlsource
+from generator import charts, escape, templates, yamlsource
 from generator.load import parse_catalog
 from generator.model import SHORT_CLAIM_LIMIT, Catalog
 from generator.problems import CatalogError
@@ -252,3 +252,22 @@ def test_timeline_points_stay_in_the_chart_in_order_and_apart(days: list[int]) -
     in_time = [10 + 320 * (day - days[0]) / spread for day in days]
     if all(right - left >= charts.POINT_GAP for left, right in itertools.pairwise(in_time)):
         assert xs == in_time
+
+
+@example("Heading\n---")  # Setext headings become <h1> and <h2>
+@example("Heading\n===")
+@example("# Heading")
+@example("![image](http://x)")
+@example("[link](/relative)")
+@example("<b onclick=x>b</b>")
+@FAST
+@given(
+    st.lists(
+        st.sampled_from([*SYNTAX, "a", "b", "h", "1", "http://x", "mailto:"]), max_size=40
+    ).map("".join)
+)
+def test_the_quick_look_for_markup_that_publishing_drops_misses_none(source: str) -> None:
+    # `check` converts and sanitises an analysis only when this look finds something that
+    # sanitising could remove: text it passes over must lose nothing.
+    if not escape._MAYBE_LOST.search(source):
+        assert escape._losses(source) == []
