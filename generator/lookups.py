@@ -68,14 +68,18 @@ class Index:
         """The claims table's filters: field name, label, and (value, text) options."""
         used_qualifiers = {q for claim in self.claims for q in claim.qualifiers}
         used_tags = sorted({tag for claim in self.claims for tag in claim.tags})
-        articles = [s for s in self.catalog.sources if s.kind == "seed-article"]
+        sources = sorted(self.catalog.sources, key=lambda source: (source.title, source.id))
+        articles = [source for source in sources if source.kind == "seed-article"]
         return [
             ("verdict", "Verdict", [(r.id, r.label) for r in self.catalog.ratings]),
             ("confidence", "Confidence", [(c.id, c.label) for c in self.catalog.confidence]),
             (
                 "claimant",
                 "Claimant",
-                sorted(((c.id, c.name) for c in self.catalog.claimants), key=lambda o: o[1]),
+                sorted(
+                    ((c.id, c.name) for c in self.catalog.claimants),
+                    key=lambda option: (option[1], option[0]),
+                ),
             ),
             (
                 "qualifier",

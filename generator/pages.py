@@ -155,7 +155,7 @@ def plan_pages(index: Index, structured: StructuredData) -> Iterator[Page]:
     yield from _claims_list(index, rows, site_url)
     yield from _verdict_pages(index, rows, site_url)
     yield from _claimant_pages(index, rows, site_url)
-    for source in index.catalog.sources:
+    for source in sorted(index.catalog.sources, key=lambda source: source.id):
         yield source_page(index, site_url, source)
     yield from _sources_list(index, site_url)
     claims_by_id = {claim.id: claim for claim in index.catalog.claims}
