@@ -319,7 +319,7 @@ class Claimant(Record):
     named: bool = True
     """Whether `name` is the claimant's name. Write false when it only describes a claimant
     whose name is not known, such as the publisher of an article that names none: structured
-    data then names no author, as for `unattributed` claimants."""
+    data then names no author, as for `unattributed` claimants, and `same_as` is refused."""
     same_as: WikipediaUrl | None = None
     """Wikipedia article about the claimant, for structured data."""
 
@@ -397,7 +397,8 @@ class Claim(Record):
     claimant: Slug
     """Who made the words being checked. When an article misquotes, inflates or adds to what
     someone said, the article's words are the claim and its publisher is the claimant; the
-    person it quoted is not. ClaimReview names the claimant as the claim's author."""
+    person it quoted is not. ClaimReview names the claimant as the claim's author, unless the
+    claimant is `unattributed` or has `named: false`."""
     claimed: datetime.date
     """When the claim was made."""
     appearances: list[Appearance] = Field(min_length=1)

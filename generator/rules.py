@@ -170,6 +170,8 @@ class Checker:
         self._check_scale(raw)
         for index, source in raw["sources"] or []:
             self._check_source(index, source)
+        for index, claimant in raw["claimants"] or []:
+            self._check_claimant(index, claimant)
         self._check_claims(raw["claims"] or [], ids)
         for index, retired in raw["retired"] or []:
             self._check_retired(index, retired, ids["claims"])
@@ -316,6 +318,15 @@ class Checker:
                         f"'{rating_id}' is also the scale page's anchor for the "
                         f"{section} entry '{taken[rating_id]}'; choose another id",
                     )
+
+    def _check_claimant(self, index: int, claimant: dict[Any, Any]) -> None:
+        if claimant.get("named") is False and "same_as" in claimant:
+            self.report_once(
+                ("claimants", index, "same_as"),
+                "'same_as' links the Wikipedia article about a named claimant, and this one "
+                "has 'named: false'; remove same_as, or remove named: false if the name is "
+                "the claimant's own",
+            )
 
     def _check_source(self, index: int, source: dict[Any, Any]) -> None:
         path: Where = ("sources", index)
