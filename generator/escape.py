@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import markdown
 import nh3
+from markdown.extensions.tables import TableExtension
 from markupsafe import Markup
 
 # Punctuation that Markdown, its extensions or HTML read as syntax becomes a numeric character
@@ -33,7 +34,13 @@ ANALYSIS_TAGS = frozenset(
         "tbody", "td", "th", "thead", "tr", "ul",
     }
 )  # fmt: skip
-ANALYSIS_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
+ANALYSIS_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "ol": {"start"},  # a numbered list that starts at 3 keeps its numbers
+    "td": {"align"},
+    "th": {"align"},
+}
 
 
 def text(value: object) -> Markup:
@@ -72,10 +79,18 @@ def url(value: str) -> Markup:
     return Markup(quote(value, safe=_URL_SAFE).replace("&", "&amp;"))
 
 
-# What sanitising may remove comes from raw HTML, headings, images or links, and each of those
-# needs one of these: "<", "#", "]", or a line of "=" or "-" under a heading (Setext style).
-_MAYBE_LOST = re.compile(r"[<#\]]|^ {0,3}(=+|-+)[ \t]*$", re.MULTILINE)
-_ANALYSIS_MARKDOWN = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+# What sanitising may remove needs one of these: "<" (HTML, comments), "#" (a heading), "!["
+# (an image), a link or link definition to an address other than http, https or mailto, or a
+# line of "=" or "-" under a heading (Setext style, in a quote or list too). Text without any
+# of them converts to nothing the sanitiser touches.
+_MAYBE_LOST = re.compile(
+    r"[<#]|!\[|\](?:\(|:)\s*(?!<?(?:https?|mailto):)|^[ \t>]*(?:=+|-+)[ \t]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+# Table columns aligned with "|:--|" get align="left", which the sanitiser keeps (not a style).
+_ANALYSIS_MARKDOWN = markdown.Markdown(
+    extensions=[TableExtension(use_align_attribute=True), "sane_lists"], output_format="html"
+)
 
 
 def analysis_html(source: str) -> Markup:
@@ -88,27 +103,47 @@ def analysis_html(source: str) -> Markup:
 def analysis_losses(source: str) -> list[str]:
     """What sanitising leaves out of an analysis, in an editor's words: elements, comments and
     link addresses that the published page will not have. Empty when nothing is lost."""
-    return _losses(source) if _MAYBE_LOST.search(source) else []
+    return _losses(source) if _may_lose(source) else []
+
+
+def _may_lose(source: str) -> bool:
+    lines = source.replace("\r\n", "\n").replace("\r", "\n")  # as Markdown reads them
+    return _MAYBE_LOST.search(lines) is not None
 
 
 def _losses(source: str) -> list[str]:
     rendered = _analysis_markdown(source)
     before, after = _Elements.of(rendered), _Elements.of(_sanitised(rendered))
     losses = [
-        f"<{tag}> ({count}x)" if count > 1 else f"<{tag}>"
-        for tag, count in sorted((before.tags - after.tags).items())
+        _element_name(tag, count) for tag, count in sorted((before.tags - after.tags).items())
     ]
     losses.extend(
         f"the {name} attribute of <{tag}>"
         for tag, name in sorted((before.attributes - after.attributes).keys())
         if tag in after.tags
     )
-    links = before.links - after.links
+    links = (before.links - after.links).total()
     if links:
-        losses.append("the address of " + ("a link" if links.total() == 1 else "links"))
+        losses.append("the address of a link" if links == 1 else f"the addresses of {links} links")
     if before.comments:
-        losses.append("HTML comments")
+        comments = before.comments
+        losses.append("an HTML comment" if comments == 1 else f"{comments} HTML comments")
     return losses
+
+
+# Elements as editors write them; others are named by their HTML tag.
+_ELEMENT_NAMES = {
+    "img": ("an image", "images"),
+    "h1": ("a # heading (its text stays)", "# headings (their text stays)"),
+    "h2": ("a ## heading (its text stays)", "## headings (their text stays)"),
+    "script": ("a script", "scripts"),
+    "style": ("a style sheet", "style sheets"),
+}
+
+
+def _element_name(tag: str, count: int) -> str:
+    one, many = _ELEMENT_NAMES.get(tag, (f"an HTML <{tag}> element", f"HTML <{tag}> elements"))
+    return one if count == 1 else f"{count} {many}"
 
 
 def _analysis_markdown(source: str) -> str:

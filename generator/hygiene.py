@@ -56,18 +56,6 @@ def find_warnings(
                 )
             )
     for index, claim in enumerate(catalog.claims):
-        losses = escape.analysis_losses(claim.analysis)
-        if losses:
-            found.append(
-                (
-                    ("claims", index, "analysis"),
-                    f"the published page leaves out {_listed(losses)}: an analysis keeps only "
-                    "Markdown formatting (emphasis, lists, tables, quotes, code, headings from "
-                    "### down, links to http, https or mailto addresses); write the rest as "
-                    "text, or remove it",
-                )
-            )
-    for index, claim in enumerate(catalog.claims):
         age = (today - claim.reviewed).days
         if age > stale_days:
             found.append(
@@ -75,6 +63,15 @@ def find_warnings(
                     ("claims", index, "reviewed"),
                     f"last reviewed {age} days ago, more than {stale_days}: check the claim "
                     "again, then set reviewed to the date you did",
+                )
+            )
+        losses = escape.analysis_losses(claim.analysis)
+        if losses:
+            found.append(
+                (
+                    ("claims", index, "analysis"),
+                    f"the published page leaves out {_listed(losses)}; the editors' guide says "
+                    "what an analysis may hold: write the rest as text, or remove it",
                 )
             )
     problems = [*_large_files(loaded)]
