@@ -16,7 +16,10 @@ For each size it writes a generated project (bench/make_corpus.py) and measures,
   its page serves the new text (bench/preview.py);
 - peak memory of the cold build: the build's own process, and the largest of the processes it
   starts (Pagefind, which indexes the site, or the process that draws social cards); the
-  largest HTML page; and the bytes a reader's first search fetches.
+  largest HTML page; and the bytes a reader's first search fetches;
+- below the table, the CPU time of the cold build: in the build's own process, and in the
+  processes it starts (cards and Pagefind; Pagefind's own, from its run on its own), against
+  what two cores give in 1.5 times the floor.
 Times are medians of --runs rounds, each of which builds cold, the floor, warm and after an
 edit in turn (one round where a cold build takes over a minute); the ratio of the largest
 size to the smallest shows whether cost grows linearly. For each of
@@ -31,12 +34,14 @@ import http.server
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -63,24 +68,40 @@ nav:
 LONG_RUN = 60.0
 
 
-# Runs `mkdocs build -q` and reports the peak memory of the build's own process and of the
-# processes it started (Pagefind, the card drawer), which run beside it.
+# Runs `mkdocs build -q` and reports the peak memory and the CPU time of the build's own
+# process and of the processes it started (Pagefind, the card drawer), which run beside it.
+# The card drawer runs under multiprocessing's fork server: both are stopped first, so that
+# their CPU time is counted with the other helpers'.
 BUILD = """
 import resource, sys
+from multiprocessing import forkserver
 from mkdocs.__main__ import cli
 try:
     cli(["build", "-q"])
 except SystemExit as done:
     if done.code:
         raise
-own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-helpers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(f"peak-rss-kib {own} {helpers}", file=sys.stderr)
+from generator import plugin
+plugin._DRAWING.shutdown(wait=True)
+forkserver._forkserver._stop()
+own, helpers = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+print(f"peak-rss-kib {own.ru_maxrss} {helpers.ru_maxrss}", file=sys.stderr)
+cpu = [usage.ru_utime + usage.ru_stime for usage in (own, helpers)]
+print(f"cpu-seconds {cpu[0]:.2f} {cpu[1]:.2f}", file=sys.stderr)
 """
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, tuple[int, int]]:
-    """Seconds of `command` and the peak memory (KiB) it reports, its own and its helpers'."""
+@dataclass(frozen=True)
+class Build:
+    seconds: float
+    peak: tuple[int, int]
+    """Peak memory in KiB: the build's own process, and the largest it started."""
+    cpu: tuple[float, float]
+    """CPU seconds: the build's own process, and every process it started."""
+
+
+def timed(command: list[str], cwd: Path) -> Build:
+    """Seconds of `command`, and the memory and CPU time it reports."""
     start = time.perf_counter()
     result = subprocess.run(
         command, cwd=cwd, env=ENVIRONMENT, capture_output=True, text=True, check=False
@@ -89,10 +110,11 @@ def timed(command: list[str], cwd: Path) -> tuple[float, tuple[int, int]]:
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{result.stderr[-3000:]}")
     own, helpers = re.findall(r"peak-rss-kib (\d+) (\d+)", result.stderr)[-1]
-    return seconds, (int(own), int(helpers))
+    own_cpu, helpers_cpu = re.findall(r"cpu-seconds ([\d.]+) ([\d.]+)", result.stderr)[-1]
+    return Build(seconds, (int(own), int(helpers)), (float(own_cpu), float(helpers_cpu)))
 
 
-def mkdocs_build(project: Path) -> tuple[float, tuple[int, int]]:
+def mkdocs_build(project: Path) -> Build:
     return timed([sys.executable, "-c", BUILD], project)
 
 
@@ -123,14 +145,19 @@ def edit_one_claim(project: Path) -> None:
     assert claims.read_text("utf-8") != text
 
 
-def pagefind_seconds(site: Path) -> float:
+def pagefind_run(site: Path) -> tuple[float, float]:
+    """Seconds and CPU seconds of Pagefind indexing `site` on its own."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "pagefind", "--site", str(site), *PAGEFIND_ARGUMENTS],
         check=True,
         capture_output=True,
     )
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, cpu
 
 
 def html_pages(site: Path) -> int:
@@ -184,26 +211,27 @@ def measure(size: int, work: Path, runs: int) -> dict[str, Any]:
     # machine is shared and its speed drifts, and the drift then weighs on the floor and on
     # the archive's builds alike.
     times: dict[str, list[float]] = {"cold": [], "floor": [], "warm": [], "edit": []}
-    peaks = []
+    colds: list[Build] = []
     floor_project, pages = None, 0
     while len(times["cold"]) < runs:
         shutil.rmtree(project / ".cache", ignore_errors=True)
-        cold, peak = mkdocs_build(project)
-        times["cold"].append(cold)
-        peaks.append(peak)
+        cold = mkdocs_build(project)
+        times["cold"].append(cold.seconds)
+        colds.append(cold)
         if floor_project is None:
             pages = html_pages(project / "site")
             floor_project = write_floor(pages, work / f"floor-{size}")
-        times["floor"].append(mkdocs_build(floor_project)[0])
-        times["warm"].append(mkdocs_build(project)[0])
+        times["floor"].append(mkdocs_build(floor_project).seconds)
+        times["warm"].append(mkdocs_build(project).seconds)
         edit_one_claim(project)
-        times["edit"].append(mkdocs_build(project)[0])
-        if cold >= LONG_RUN:
+        times["edit"].append(mkdocs_build(project).seconds)
+        if cold.seconds >= LONG_RUN:
             break
     assert floor_project is not None and html_pages(floor_project / "site") == pages
     median = {name: statistics.median(values) for name, values in times.items()}
-    peak = (max(own for own, _ in peaks), max(helpers for _, helpers in peaks))
-    pagefind = pagefind_seconds(project / "site")
+    peak = (max(b.peak[0] for b in colds), max(b.peak[1] for b in colds))
+    cpu = tuple(statistics.median(b.cpu[part] for b in colds) for part in (0, 1))
+    pagefind, pagefind_cpu = pagefind_run(project / "site")
     page_bytes, page = largest_page(project / "site")
     middle = size // 2
     search_bytes, requests = first_search_bytes(
@@ -213,7 +241,8 @@ def measure(size: int, work: Path, runs: int) -> dict[str, Any]:
     return {
         "size": size, "pages": pages, "floor": median["floor"], "cold": median["cold"],
         "warm": median["warm"], "edit": median["edit"],
-        "pagefind": pagefind, "preview": preview, "peak": peak, "page_bytes": page_bytes,
+        "pagefind": pagefind, "pagefind_cpu": pagefind_cpu, "cpu": cpu,
+        "preview": preview, "peak": peak, "page_bytes": page_bytes,
         "page": page, "search_bytes": search_bytes, "requests": requests,
     }  # fmt: skip
 
@@ -249,6 +278,15 @@ def table(rows: list[dict[str, Any]]) -> str:
             f"| {row['search_bytes'] / 1024:.0f} KiB in {row['requests']} requests |"
         )
     full = [row for row in rows if "floor" in row]
+    for row in full:
+        own, helpers = row["cpu"]
+        lines.append("")
+        lines.append(
+            f"CPU time of a cold build of {row['size']:,} claims: {own:.1f} s in the build's "
+            f"process and {helpers:.1f} s in the processes it starts (Pagefind alone: "
+            f"{row['pagefind_cpu']:.1f} s), {own + helpers:.1f} s in all; two cores busy for "
+            f"1.5 times the floor give {2 * 1.5 * row['floor']:.1f} s."
+        )
     if len(full) > 1:
         small, large = full[0], full[-1]
         factor = large["size"] / small["size"]
@@ -283,7 +321,7 @@ def main() -> None:
     rows = []
     for size in sorted(arguments.sizes):
         rows.append(measure(size, arguments.work, arguments.runs))
-        print(table(rows[-1:]).splitlines()[-1], flush=True)
+        print("\n".join(table(rows[-1:]).splitlines()[2:]), flush=True)
     for size in arguments.preview_sizes:
         rows.append(measure_preview(size, arguments.work, arguments.runs))
         print(table(rows[-1:]).splitlines()[-1], flush=True)
