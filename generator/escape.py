@@ -134,8 +134,8 @@ def _losses(source: str) -> list[str]:
 # Elements as editors write them; others are named by their HTML tag.
 _ELEMENT_NAMES = {
     "img": ("an image", "images"),
-    "h1": ("a # heading (its text stays)", "# headings (their text stays)"),
-    "h2": ("a ## heading (its text stays)", "## headings (their text stays)"),
+    "h1": ("a # or === heading (its text stays)", "# or === headings (their text stays)"),
+    "h2": ("a ## or --- heading (its text stays)", "## or --- headings (their text stays)"),
     "script": ("a script", "scripts"),
     "style": ("a style sheet", "style sheets"),
 }
