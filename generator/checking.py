@@ -37,6 +37,16 @@ def run_check(
     today = options.today or date.today()
     try:
         loaded = load_located(path, today=today)
+    except CatalogError as error:
+        if options.base is not None:
+            # The history is compared with the base only once the file reads as a catalog.
+            print(
+                f"note: the history was not compared with {options.base}, because of the "
+                "problems below; fix them and check again",
+                file=err,
+            )
+        return _finish([Finding(p, "error") for p in error.problems], options.style, out, err)
+    try:
         base = load_base(options.base, path) if options.base is not None else None
     except CatalogError as error:
         return _finish([Finding(p, "error") for p in error.problems], options.style, out, err)

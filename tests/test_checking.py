@@ -231,6 +231,26 @@ def test_an_edited_history_entry_is_refused(
     )
 
 
+def test_a_file_with_problems_says_its_history_was_not_compared(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The edited note would be refused too, but only a file that reads as a catalog can be
+    # compared: the editor is told, so that a clean run later is no surprise.
+    current = VALID_TEXT.replace("note: No source yet.", "note: No source at all.").replace(
+        "confidence: high", "confidence: sky-high", 1
+    )
+    status, output = compare(in_tmp, capsys, VALID_TEXT, current)
+    assert status == 1
+    lines = output.splitlines()
+    assert lines[0] == (
+        "note: the history was not compared with base.yaml, because of the problems below; "
+        "fix them and check again"
+    )
+    assert "sky-high" in output
+    assert "append-only" not in output
+    assert lines[-1] == "1 problem found; nothing was written"
+
+
 def with_entry_of_today(note: str, *, correction: bool = False) -> str:
     """The valid file with one more history entry, dated today."""
     today = date.today().isoformat()
