@@ -87,7 +87,7 @@ class Index:
                 [(q.id, q.label) for q in self.catalog.qualifiers if q.id in used_qualifiers],
             ),
             ("tag", "Tag", [(tag, tag) for tag in used_tags]),
-            ("source", "Article", [(s.id, s.title) for s in articles]),
+            ("source", "Article", [(s.id, s.shown_title) for s in articles]),
         ]
 
     def confidence_rank(self, level: Confidence) -> int:
