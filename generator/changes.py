@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from generator import escape
 from generator.model import Catalog, Claim
+from generator.problems import Problem
 
 
 def summarize_changes(base: Catalog, current: Catalog) -> str:
@@ -44,6 +45,21 @@ def summarize_changes(base: Catalog, current: Catalog) -> str:
             lines.append(f"- `{entry.id}`{redirect}: {escape.text(entry.note)}")
         lines.append("")
     return "\n".join(lines)
+
+
+def no_summary(base: str, problems: list[Problem]) -> str:
+    """What the summary says when `base` does not pass today's checks."""
+    count = len(problems)
+    return "\n".join(
+        [
+            "## Claims in this change",
+            "",
+            f"The claims of {escape.text(base)} do not pass today's checks, so this summary "
+            f"cannot compare them ({count} problem{'s' if count != 1 else ''}, the first: "
+            f"{escape.text(str(problems[0]))}).",
+            "",
+        ]
+    )
 
 
 def _claim(claim: Claim) -> str:

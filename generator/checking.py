@@ -12,7 +12,7 @@ from generator import history, hygiene
 from generator.load import load_located
 from generator.problems import CatalogError, Problem
 from generator.report import Finding, Severity, Style, format_finding
-from generator.revisions import RevisionError, load_base
+from generator.revisions import Base, RevisionError, load_base
 
 
 @dataclass(frozen=True)
@@ -46,24 +46,19 @@ def run_check(
                 file=err,
             )
         return _finish([Finding(p, "error") for p in error.problems], options.style, out, err)
-    try:
-        base = load_base(options.base, path) if options.base is not None else None
-    except CatalogError as error:
-        return _finish([Finding(p, "error") for p in error.problems], options.style, out, err)
-    except RevisionError as error:
-        print(f"error: {error}", file=err)
-        return 1
     errors = []
     logged: list[Problem] = []
-    if base is not None:
-        errors = history.check_append_only(base.loaded.catalog, loaded, today=today)
-        logged = history.unlogged_source_changes(base.loaded.catalog, loaded, today=today)
-        if base.is_migrated:
-            print(
-                f"note: {options.base} is schema version 1; it was converted in memory, as "
-                "`migrate` converts a file, to compare histories",
-                file=err,
-            )
+    if options.base is not None:
+        try:
+            base = load_base(options.base, path)
+        except RevisionError as error:
+            print(f"error: {error}", file=err)
+            return 1
+        for note in _base_notes(base, options.base):
+            print(f"note: {note}", file=err)
+        if base.published is not None:
+            errors = history.check_append_only(base.published, loaded, today=today)
+            logged = history.unlogged_source_changes(base.published, loaded, today=today)
     warnings = [
         *(replace(warning, is_warning=False) for warning in loaded.warnings),
         *hygiene.find_warnings(loaded, today=today, stale_days=options.stale_days),
@@ -85,6 +80,28 @@ def run_check(
         file=out,
     )
     return 0
+
+
+def _base_notes(base: Base, name: str) -> list[str]:
+    """What an editor should know about how the history was compared with `base`."""
+    notes = []
+    if base.is_migrated:
+        notes.append(
+            f"{name} is schema version 1; it was converted in memory, as `migrate` converts a "
+            "file, to compare histories"
+        )
+    if base.problems:
+        count = len(base.problems)
+        first = f"{count} problem{'s' if count != 1 else ''}, the first: {base.problems[0]}"
+        if base.published is None:
+            notes.append(f"the history was not compared with {name}: it cannot be read ({first})")
+        else:
+            unread = f"; not compared: {', '.join(base.published.unread)}"
+            notes.append(
+                f"{name} does not pass today's checks ({first}); its history was compared as far "
+                f"as today's schema reads it{unread if base.published.unread else ''}"
+            )
+    return notes
 
 
 def _finish(findings: list[Finding], style: Style, out: TextIO, err: TextIO) -> int:

@@ -194,8 +194,12 @@ def _dispatch(arguments: argparse.Namespace) -> int:
         print(change.summary)
         return 0
     if arguments.command == "diff":
-        base = load_base(arguments.base, arguments.path).loaded.catalog
-        print(changes.summarize_changes(base, load_catalog(arguments.path)), end="")
+        base = load_base(arguments.base, arguments.path)
+        current = load_catalog(arguments.path)
+        if base.catalog is None:
+            print(changes.no_summary(arguments.base, base.problems), end="")
+        else:
+            print(changes.summarize_changes(base.catalog, current), end="")
         return 0
     if arguments.command == "check-site":
         return sitecheck.run_check_site(arguments.dir)

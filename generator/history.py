@@ -10,23 +10,92 @@ Compared with the base version (the target branch of a pull request):
 
 It also warns of changes that the record would miss: a source edited since the base changes
 the page of every claim citing it, and each such claim should say so in an entry of today.
+
+A base that does not pass today's checks (a rule was added since, or the target branch is
+broken) is still compared, record by record, as far as today's schema reads it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from generator.load import Loaded
 from generator.lookups import cited_sources
-from generator.model import Catalog, Claim, HistoryEntry
+from generator.model import Catalog, Claim, HistoryEntry, Retired, Source
 from generator.problems import Problem, dotted
 from generator.yamlsource import Path as Where
 from generator.yamlsource import clip
 
 _FIELDS = ("date", "rating", "note", "correction")
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
-def check_append_only(base: Catalog, loaded: Loaded, *, today: date) -> list[Problem]:
+@dataclass(frozen=True)
+class PublishedClaim:
+    """A claim as the append-only rule sees it: its id and the verdicts it published."""
+
+    id: str
+    history: list[HistoryEntry]
+
+
+@dataclass(frozen=True)
+class Published:
+    """What a version of the claims published, as the append-only rule compares it."""
+
+    claims: list[PublishedClaim]
+    retired: list[Retired]
+    sources: list[Source]
+    unread: list[str]
+    """The records that today's schema cannot read, as `claims[3] (its-id)`: they are not
+    compared."""
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> Published:
+        claims = [PublishedClaim(claim.id, claim.history) for claim in catalog.claims]
+        return cls(claims, catalog.retired, catalog.sources, [])
+
+    @classmethod
+    def read(cls, data: Any) -> Published:
+        """The records of unchecked data (see load.read_data) that today's schema reads."""
+        unread: list[str] = []
+        sections = data if isinstance(data, dict) else {}
+
+        def records(section: str) -> list[Any]:
+            items = sections.get(section)
+            return items if isinstance(items, list) else []
+
+        claims = []
+        for index, item in enumerate(records("claims")):
+            fields = item if isinstance(item, dict) else {}
+            history = fields.get("history")
+            entries = [_valid(HistoryEntry, entry) for entry in history or []]
+            claim_id = fields.get("id")
+            if isinstance(claim_id, str) and isinstance(history, list) and all(entries):
+                claims.append(PublishedClaim(claim_id, [e for e in entries if e]))
+            else:
+                unread.append(f"claims[{index}]" + (f" ({claim_id})" if claim_id else ""))
+        retired = []
+        for index, item in enumerate(records("retired")):
+            if (entry := _valid(Retired, item)) is not None:
+                retired.append(entry)
+            else:
+                unread.append(f"retired[{index}]")
+        sources = [source for item in records("sources") if (source := _valid(Source, item))]
+        return cls(claims, retired, sources, unread)
+
+
+def _valid(model: type[_Model], item: object) -> _Model | None:
+    try:
+        return model.model_validate(item)
+    except ValidationError:
+        return None
+
+
+def check_append_only(base: Published, loaded: Loaded, *, today: date) -> list[Problem]:
     """Every way `loaded` rewrites what `base` recorded, in file order."""
     current = loaded.catalog
     found: list[tuple[Where, str]] = []
@@ -61,7 +130,9 @@ def check_append_only(base: Catalog, loaded: Loaded, *, today: date) -> list[Pro
     return sorted(problems, key=lambda p: (p.file, p.position.line, p.position.column))
 
 
-def _history_changes(old: Claim, new: Claim, path: Where, today: date) -> list[tuple[Where, str]]:
+def _history_changes(
+    old: PublishedClaim, new: Claim, path: Where, today: date
+) -> list[tuple[Where, str]]:
     for number, entry in enumerate(old.history):
         if number >= len(new.history):
             return [
@@ -106,7 +177,7 @@ def _changed_field(old: HistoryEntry, new: HistoryEntry) -> str | None:
 
 
 def _missing_claims(
-    base: Catalog, current: Catalog, index_of: dict[str, int]
+    base: Published, current: Catalog, index_of: dict[str, int]
 ) -> list[tuple[Where, str]]:
     """Claims of `base` that are gone: each needs a retired entry, a renamed one a redirect."""
     base_ids = {claim.id for claim in base.claims}
@@ -148,7 +219,7 @@ def _missing_claims(
     return found
 
 
-def _successor(old: Claim, current: Catalog, base_ids: set[str]) -> str | None:
+def _successor(old: PublishedClaim, current: Catalog, base_ids: set[str]) -> str | None:
     """The new claim that carries `old`'s history, if one does: `old` was renamed to it."""
     for claim in current.claims:
         if claim.id not in base_ids and claim.history[: len(old.history)] == old.history:
@@ -156,7 +227,7 @@ def _successor(old: Claim, current: Catalog, base_ids: set[str]) -> str | None:
     return None
 
 
-def unlogged_source_changes(base: Catalog, loaded: Loaded, *, today: date) -> list[Problem]:
+def unlogged_source_changes(base: Published, loaded: Loaded, *, today: date) -> list[Problem]:
     """Warnings for sources changed since `base` that citing claims do not log today."""
     before = {source.id: source for source in base.sources}
     problems = []

@@ -7,6 +7,7 @@ import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from generator import yamlsource
 from generator.includes import INCLUDED_SECTIONS, Merged, find_includes, merge
@@ -28,6 +29,10 @@ class Project:
     """Every claims file read, the root file first."""
     warnings: list[Problem]
     """Where the data may contradict itself, when asked for; the catalog is valid and builds."""
+
+
+_Reported = tuple[list[tuple[Where, str]], list[tuple[str, Where, str, bool]]]
+"""Problems of including files, and of merging them: each reported once the data is checked."""
 
 
 @dataclass(frozen=True)
@@ -251,8 +256,21 @@ def _load_fast(
     return Project(catalog, fingerprints, (root.path, *included), [])
 
 
-def _load_exact(root: _File, base_dir: Path, today: date) -> tuple[Project, Loaded]:
-    """Parse every file with positions and check it all; raise CatalogError with every problem."""
+def read_data(raw: bytes, name: str, *, base_dir: Path) -> Any:
+    """The values of a claims file and of the files it includes, merged, without checking them:
+    what an earlier version of the file published, when it does not pass today's checks.
+
+    Raise CatalogError only when a file cannot be read as YAML.
+    """
+    root = _File(name, base_dir / Path(name).name, _decode(raw, name))
+    return _parse_all(root, base_dir)[0].data
+
+
+def _parse_all(root: _File, base_dir: Path) -> tuple[Merged, list[Path], _Reported]:
+    """Every file parsed with positions and merged; raise CatalogError if one cannot be read.
+
+    Also returns the included files, and the problems of including and merging them.
+    """
     try:
         root_document = yamlsource.parse(root.text)
     except SourceError as error:
@@ -273,6 +291,12 @@ def _load_exact(root: _File, base_dir: Path, today: date) -> tuple[Project, Load
     if reading:
         raise CatalogError(reading)
     document, merge_problems = merge(documents)
+    return document, included, (include_problems, merge_problems)
+
+
+def _load_exact(root: _File, base_dir: Path, today: date) -> tuple[Project, Loaded]:
+    """Parse every file with positions and check it all; raise CatalogError with every problem."""
+    document, included, (include_problems, merge_problems) = _parse_all(root, base_dir)
     checker = Checker(document, base_dir, today)
     for where, message in include_problems:
         checker.report(where, message)

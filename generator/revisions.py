@@ -10,8 +10,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.load import Loaded, load_located, parse_located
+from generator.history import Published
+from generator.load import load_located, parse_located, read_data
 from generator.migrate import MigrationError, migrate_text
+from generator.model import Catalog
+from generator.problems import CatalogError, Problem
 
 VERSION_1 = re.compile(r"^version:[ \t]*1[ \t]*(#.*)?$", re.MULTILINE)
 
@@ -22,9 +25,15 @@ class RevisionError(Exception):
 
 @dataclass(frozen=True)
 class Base:
-    """The earlier version's catalog, and whether it was converted from schema version 1."""
+    """The earlier version: what it published, and whether it was converted from schema
+    version 1."""
 
-    loaded: Loaded
+    catalog: Catalog | None
+    """Its catalog, if it passes today's checks."""
+    published: Published | None
+    """What it published, as far as today's schema reads it; None if it cannot be read."""
+    problems: list[Problem]
+    """Why it does not pass today's checks, if it does not."""
     is_migrated: bool
 
 
@@ -71,10 +80,24 @@ def _read(path: Path, name: str) -> Base:
         converted = migrate_text(text) if VERSION_1.search(text) else None
     except (OSError, UnicodeDecodeError, MigrationError):
         converted = None
-    if converted is None:
-        return Base(load_located(path, name=name), is_migrated=False)
-    raw = converted.text.encode("utf-8")
-    return Base(parse_located(raw, name, base_dir=path.parent), is_migrated=True)
+    raw = None if converted is None else converted.text.encode("utf-8")
+    try:
+        if raw is None:
+            catalog = load_located(path, name=name).catalog
+        else:
+            catalog = parse_located(raw, name, base_dir=path.parent).catalog
+    except CatalogError as error:
+        return Base(None, _published(path, name, raw), error.problems, raw is not None)
+    return Base(catalog, Published.of(catalog), [], raw is not None)
+
+
+def _published(path: Path, name: str, raw: bytes | None) -> Published | None:
+    """What a base that fails today's checks published, if it can be read at all."""
+    try:
+        raw = path.read_bytes() if raw is None else raw
+        return Published.read(read_data(raw, name, base_dir=path.parent))
+    except (OSError, CatalogError):
+        return None
 
 
 def _git(folder: Path, *arguments: str) -> bytes:

@@ -251,6 +251,66 @@ def test_a_file_with_problems_says_its_history_was_not_compared(
     assert lines[-1] == "1 problem found; nothing was written"
 
 
+def test_a_base_that_fails_todays_checks_is_still_compared(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A rule added since, or a broken target branch: the pull request that mends it must
+    # pass, and its history is still held to what the base published.
+    base = VALID_TEXT.replace("confidence: high", "confidence: sky-high", 1)
+    note = (
+        "note: base.yaml does not pass today's checks (1 problem, the first: base.yaml:67:17: "
+        "claims[0].confidence: unknown confidence level 'sky-high' (did you mean 'high'?)); its "
+        "history was compared as far as today's schema reads it"
+    )
+    assert compare(in_tmp, capsys, base, VALID_TEXT) == (0, note)
+    current = VALID_TEXT.replace("note: No source yet.", "note: No source at all.")
+    status, output = compare(in_tmp, capsys, base, current)
+    assert status == 1
+    assert output.splitlines()[:2] == [
+        note,
+        "claims.yaml:82:15: claims[0].history[0].note: the history entry of 2024-03-02 was "
+        "edited (note was 'No source yet.'); history is append-only: restore it, and add a new "
+        "entry (correction: true if it corrects our error)",
+    ]
+
+
+def test_the_summary_says_why_a_base_that_fails_todays_checks_is_not_compared(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(in_tmp, VALID_TEXT.replace("confidence: high", "confidence: sky-high", 1), "base.yaml")
+    write(in_tmp, VALID_TEXT)
+    assert cli.main(["diff", "--base", "base.yaml", "claims.yaml"]) == 0
+    summary = capsys.readouterr().out
+    assert summary.startswith("## Claims in this change\n\nThe claims of base&#46;yaml do not ")
+    assert "pass today's checks, so this summary cannot compare them (1 problem, " in summary
+    assert "sky-high" in summary
+
+
+def test_a_base_history_that_todays_schema_cannot_read_is_named(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = VALID_TEXT.replace("note: No source yet.\n", "note: No source yet.\n        by: desk\n")
+    current = VALID_TEXT.replace("note: No source yet.", "note: No source at all.")
+    status, output = compare(in_tmp, capsys, base, current)
+    assert status == 0
+    assert output.endswith(
+        "its history was compared as far as today's schema reads it; not compared: claims[0] "
+        "(ferry-300)"
+    )
+
+
+def test_a_base_that_cannot_be_read_is_not_compared(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    current = VALID_TEXT.replace("note: No source yet.", "note: No source at all.")
+    status, output = compare(in_tmp, capsys, "version: 2\nclaims: [\n", current)
+    assert status == 0
+    assert output.startswith(
+        "note: the history was not compared with base.yaml: it cannot be read (1 problem, the "
+        "first: base.yaml:3:1: YAML syntax error"
+    )
+
+
 def with_entry_of_today(note: str, *, correction: bool = False) -> str:
     """The valid file with one more history entry, dated today."""
     today = date.today().isoformat()
