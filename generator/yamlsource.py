@@ -247,6 +247,11 @@ def _describe_syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[Posi
             "YAML syntax error: this quoted text is never closed; add the closing quote "
             "(inside 'single quotes' write an apostrophe twice: 'it''s')"
         )
+    if "flow node" in context and mark is not None and not text[mark.index :].strip():
+        return _mark(mark), (
+            "YAML syntax error: the file ends inside a [ ... ] or { ... } that is never "
+            "closed; close it, or quote the value if the bracket is text"
+        )
     if "flow sequence" in context or "flow mapping" in context:
         bracket = "[ ... ]" if "sequence" in context else "{ ... }"
         return _mark(start), (
