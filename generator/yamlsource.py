@@ -268,6 +268,10 @@ def _describe_syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[Posi
             "YAML syntax error: text after the end of the document ('...'); "
             "keep everything in one document"
         )
+    if (dash := _dash_without_space(text, mark)) is not None:
+        return dash, (
+            "YAML syntax error: a '-' without a space after it; start each list item with '- '"
+        )
     if "mapping values are not allowed" in problem:
         return _mark(mark), (
             "YAML syntax error: a colon where none is allowed; check the indentation, "
@@ -293,6 +297,12 @@ def _describe_syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[Posi
             "YAML syntax error: this line does not continue the list above it; check its "
             "indentation: every item of a list starts with '- ' at the same column"
         )
+    key = _KEY_WITHOUT_SPACE.match(_line(text, start))
+    if "could not find expected ':'" in problem and key is not None:
+        return _mark(start), (
+            f"YAML syntax error: no space after the colon of '{key.group(1)}:' (if it is a "
+            f"key); write '{key.group(1)}: value'"
+        )
     if "could not find expected ':'" in problem:
         return _mark(start), (
             "YAML syntax error: a key without ':' (or a key over 1024 characters); "
@@ -300,6 +310,28 @@ def _describe_syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[Posi
         )
     detail = f"{context}, {problem}" if context else problem
     return _mark(mark), f"YAML syntax error: {detail}"
+
+
+_KEY_WITHOUT_SPACE = re.compile(r"\s*([A-Za-z_][\w-]*):[^\s:/]")
+_DASH_WITHOUT_SPACE = re.compile(r"\s*-[A-Za-z_][\w-]*:")
+"""A list item written `-id: x`, which YAML reads as a key '-id'."""
+
+
+def _line(text: str, mark: Any) -> str:
+    """The line of `text` that `mark` is on."""
+    lines = text.split("\n")
+    return lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+
+
+def _dash_without_space(text: str, mark: Any) -> Position | None:
+    """Where a list item lacks the space after its '-', on the line of `mark` or just above."""
+    if mark is None:
+        return None
+    lines = text.split("\n")
+    for number in range(min(mark.line, len(lines) - 1), max(mark.line - 3, -1), -1):
+        if _DASH_WITHOUT_SPACE.match(lines[number]):
+            return Position(number + 1, lines[number].index("-") + 1)
+    return None
 
 
 def _mark(mark: Any) -> Position:
