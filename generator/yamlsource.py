@@ -287,11 +287,14 @@ def _describe_syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[Posi
         return _mark(mark), (
             f"YAML syntax error: a plain value cannot start with {found!r}; quote the value"
         )
-    if "did not find expected key" in problem:
-        return _mark(mark), (
-            "YAML syntax error: this line does not continue the mapping above it; check its "
-            "indentation (or, if a value here begins with a quotation mark, quote it whole)"
+    if "block scalar" in context and "line break" in problem and start is not None:
+        sign = text[start.index] if start.index < len(text) else "|"
+        return _mark(start), (
+            f"YAML syntax error: a value that starts with {sign!r} is text on the lines below "
+            "it; quote the value, or move its text to the next lines, indented"
         )
+    if "did not find expected key" in problem:
+        return _mark(mark), _unexpected_in_mapping(_value_start(_line(text, mark)))
     if "expected '-' indicator" in problem or "expected node content" in problem:
         return _mark(mark), (
             "YAML syntax error: this line does not continue the list above it; check its "
@@ -315,6 +318,37 @@ def _describe_syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[Posi
 _KEY_WITHOUT_SPACE = re.compile(r"\s*([A-Za-z_][\w-]*):[^\s:/]")
 _DASH_WITHOUT_SPACE = re.compile(r"\s*-[A-Za-z_][\w-]*:")
 """A list item written `-id: x`, which YAML reads as a key '-id'."""
+
+
+def _unexpected_in_mapping(first: str) -> str:
+    """The message for text that a mapping cannot continue with, by how its value begins."""
+    if first == "'":
+        return (
+            "YAML syntax error: text after the closing ' of a quoted value; inside 'single "
+            "quotes' write an apostrophe twice ('it''s'), or quote the value with double quotes"
+        )
+    if first == '"':
+        return (
+            'YAML syntax error: text after the closing " of a quoted value; inside "double '
+            'quotes" write \\" for a quotation mark, or quote the value with single quotes'
+        )
+    if first in ("[", "{"):
+        return (
+            f"YAML syntax error: a value that starts with {first!r} is read as a list or a "
+            "mapping, and text follows it; quote the whole value"
+        )
+    return (
+        "YAML syntax error: this line does not continue the mapping above it; check its indentation"
+    )
+
+
+def _value_start(line: str) -> str:
+    """The first character of the value on a `key: value` or `- value` line."""
+    value = _VALUE.match(line)
+    return value.group(1) if value else ""
+
+
+_VALUE = re.compile(r"\s*(?:-\s+)?(?:[^\s'\"\[{#][^:#]*:\s+)?(\S)")
 
 
 def _line(text: str, mark: Any) -> str:
