@@ -55,6 +55,15 @@ def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
 
 def explain(kind: str, value: object, detail: Any) -> str:
     """A pydantic error as an editor's message."""
+    message = _explain(kind, value, detail)
+    if value is None and message.endswith(show(None)):
+        return (
+            f"{message}; write the value after the colon, or leave the field out if it is optional"
+        )
+    return message
+
+
+def _explain(kind: str, value: object, detail: Any) -> str:
     shown = show(value)
     context = detail.get("ctx") or {}
     if kind == "value_error":
