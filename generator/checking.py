@@ -8,10 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from generator import history, hygiene
+from generator import history, hygiene, yamlsource
 from generator.load import load_located
 from generator.problems import CatalogError, Problem
-from generator.report import Finding, Severity, Style, format_finding
+from generator.report import Finding, Severity, Style, escape_data, format_finding
 from generator.revisions import Base, RevisionError, load_base
 
 
@@ -40,11 +40,11 @@ def run_check(
     except CatalogError as error:
         if options.base is not None:
             # The history is compared with the base only once the file reads as a catalog.
-            print(
-                f"note: the history was not compared with {options.base}, because of the "
-                "problems below; fix them and check again",
-                file=err,
+            note = (
+                f"the history was not compared with {options.base}, because of the problems "
+                "below; fix them and check again"
             )
+            _note(note, options.style, out, err)
         return _finish([Finding(p, "error") for p in error.problems], options.style, out, err)
     errors = []
     logged: list[Problem] = []
@@ -55,7 +55,7 @@ def run_check(
             print(f"error: {error}", file=err)
             return 1
         for note in _base_notes(base, options.base):
-            print(f"note: {note}", file=err)
+            _note(note, options.style, out, err)
         if base.published is not None:
             errors = history.check_append_only(base.published, loaded, today=today)
             logged = history.unlogged_source_changes(base.published, loaded, today=today)
@@ -82,6 +82,18 @@ def run_check(
     return 0
 
 
+_NAMED = 10
+"""How many records a note names that were not compared; it counts the others."""
+
+
+def _note(note: str, style: Style, out: TextIO, err: TextIO) -> None:
+    """A note line; on GitHub, a notice that the workflow run shows with the annotations."""
+    if style == "github":
+        print(f"::notice title=check --base::{escape_data(note)}", file=out)
+    else:
+        print(f"note: {note}", file=err)
+
+
 def _base_notes(base: Base, name: str) -> list[str]:
     """What an editor should know about how the history was compared with `base`."""
     notes = []
@@ -91,15 +103,19 @@ def _base_notes(base: Base, name: str) -> list[str]:
             "file, to compare histories"
         )
     if base.problems:
-        count = len(base.problems)
-        first = f"{count} problem{'s' if count != 1 else ''}, the first: {base.problems[0]}"
+        count = _count(len(base.problems), "problem")
+        if base.problems[-1].message == yamlsource.TOO_MANY:
+            count = f"over {_count(len(base.problems) - 1, 'problem')}"
+        first = f"{count}, the first: {base.problems[0]}"
         if base.published is None:
             notes.append(f"the history was not compared with {name}: it cannot be read ({first})")
         else:
-            unread = f"; not compared: {', '.join(base.published.unread)}"
+            unread = base.published.unread
+            more = [f"and {len(unread) - _NAMED} more"] if len(unread) > _NAMED else []
+            listed = f"; not compared: {', '.join([*unread[:_NAMED], *more])}" if unread else ""
             notes.append(
-                f"{name} does not pass today's checks ({first}); its history was compared as far "
-                f"as today's schema reads it{unread if base.published.unread else ''}"
+                f"{name} does not pass today's checks ({first}); its history was compared "
+                f"wherever it passes them{listed}"
             )
     return notes
 

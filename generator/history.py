@@ -12,18 +12,20 @@ It also warns of changes that the record would miss: a source edited since the b
 the page of every claim citing it, and each such claim should say so in an entry of today.
 
 A base that does not pass today's checks (a rule was added since, or the target branch is
-broken) is still compared, record by record, as far as today's schema reads it.
+broken) is still compared: each claim's history wherever the history and the claim's id pass
+them, and the ids of every claim and retired entry.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.load import Loaded
+from generator.load import Loaded, Unchecked
 from generator.lookups import cited_sources
 from generator.model import Catalog, Claim, HistoryEntry, Retired, Source
 from generator.problems import Problem, dotted
@@ -39,7 +41,9 @@ class PublishedClaim:
     """A claim as the append-only rule sees it: its id and the verdicts it published."""
 
     id: str
-    history: list[HistoryEntry]
+    history: list[HistoryEntry] | None
+    """None when its history or id fails today's checks (or checking the base stopped at the
+    limit of problems): then only its id counts."""
 
 
 @dataclass(frozen=True)
@@ -47,44 +51,63 @@ class Published:
     """What a version of the claims published, as the append-only rule compares it."""
 
     claims: list[PublishedClaim]
-    retired: list[Retired]
+    retired: dict[str, Retired | None]
+    """Retired entries by id; None for one that does not pass today's checks."""
     sources: list[Source]
+    """The sources that pass today's checks."""
     unread: list[str]
-    """The records that today's schema cannot read, as `claims[3] (its-id)`: they are not
-    compared."""
+    """What the rule cannot compare in full, for the editor: `claim 'its-id'`, `file NAME`."""
 
     @classmethod
     def of(cls, catalog: Catalog) -> Published:
+        """What a catalog that passes today's checks published."""
         claims = [PublishedClaim(claim.id, claim.history) for claim in catalog.claims]
-        return cls(claims, catalog.retired, catalog.sources, [])
+        return cls(claims, {entry.id: entry for entry in catalog.retired}, catalog.sources, [])
 
     @classmethod
-    def read(cls, data: Any) -> Published:
-        """The records of unchecked data (see load.read_data) that today's schema reads."""
+    def read(cls, unchecked: Unchecked) -> Published:
+        """What a version that fails today's checks published: each entry, or each history,
+        that passes them, the id of each other entry, and the files that could not be read."""
+        data = unchecked.data if isinstance(unchecked.data, dict) else {}
+        troubled = {path[:length] for path in unchecked.flawed for length in range(len(path) + 1)}
+
+        def entries(section: str) -> Iterator[tuple[Where, Any, dict[str, Any]]]:
+            items = data.get(section) if (section,) not in unchecked.flawed else None
+            for index, item in enumerate(items if isinstance(items, list) else []):
+                fields = item if isinstance(item, dict) else {}
+                yield (section, index), fields.get("id"), fields
+
+        def sound(path: Where, model: type[_Model], item: object) -> _Model | None:
+            is_known = unchecked.is_complete and path not in troubled
+            return _valid(model, item) if is_known else None
+
         unread: list[str] = []
-        sections = data if isinstance(data, dict) else {}
-
-        def records(section: str) -> list[Any]:
-            items = sections.get(section)
-            return items if isinstance(items, list) else []
-
         claims = []
-        for index, item in enumerate(records("claims")):
-            fields = item if isinstance(item, dict) else {}
+        for path, claim_id, fields in entries("claims"):
             history = fields.get("history")
-            entries = [_valid(HistoryEntry, entry) for entry in history or []]
-            claim_id = fields.get("id")
-            if isinstance(claim_id, str) and isinstance(history, list) and all(entries):
-                claims.append(PublishedClaim(claim_id, [e for e in entries if e]))
-            else:
-                unread.append(f"claims[{index}]" + (f" ({claim_id})" if claim_id else ""))
-        retired = []
-        for index, item in enumerate(records("retired")):
-            if (entry := _valid(Retired, item)) is not None:
-                retired.append(entry)
-            else:
-                unread.append(f"retired[{index}]")
-        sources = [source for item in records("sources") if (source := _valid(Source, item))]
+            history_read = None
+            is_known = unchecked.is_complete and not {(*path, "id"), (*path, "history")} & troubled
+            if is_known and isinstance(history, list):
+                read = [_valid(HistoryEntry, entry) for entry in history]
+                if all(entry is not None for entry in read):
+                    history_read = [entry for entry in read if entry is not None]
+            if history_read is None:
+                unread.append(f"claim '{claim_id}'" if claim_id else "a claim without an id")
+            if isinstance(claim_id, str):
+                claims.append(PublishedClaim(claim_id, history_read))
+        retired: dict[str, Retired | None] = {}
+        for path, entry_id, fields in entries("retired"):
+            entry = sound(path, Retired, fields)
+            if isinstance(entry_id, str):
+                retired[entry_id] = entry
+            if entry is None:
+                unread.append(f"retired '{entry_id}'" if entry_id else "a retired entry")
+        sources = [
+            source
+            for path, _, fields in entries("sources")
+            if (source := sound(path, Source, fields)) is not None
+        ]
+        unread += [f"file {name}" for name in unchecked.unread_files]
         return cls(claims, retired, sources, unread)
 
 
@@ -101,25 +124,26 @@ def check_append_only(base: Published, loaded: Loaded, *, today: date) -> list[P
     found: list[tuple[Where, str]] = []
     index_of = {claim.id: index for index, claim in enumerate(current.claims)}
     for old in base.claims:
-        if old.id in index_of:
+        if old.id in index_of and old.history is not None:
             index = index_of[old.id]
-            found.extend(_history_changes(old, current.claims[index], ("claims", index), today))
+            new = current.claims[index]
+            found.extend(_history_changes(old.history, new, ("claims", index), today))
     found.extend(_missing_claims(base, current, index_of))
     retired_now = {entry.id: (index, entry) for index, entry in enumerate(current.retired)}
-    for old_entry in base.retired:
-        if old_entry.id not in retired_now:
+    for retired_id, old_entry in base.retired.items():
+        if retired_id not in retired_now:
             found.append(
                 (
                     ("retired",),
-                    f"the retired entry '{old_entry.id}' was removed; retired entries stay, "
+                    f"the retired entry '{retired_id}' was removed; retired entries stay, "
                     "so that the old address keeps saying what happened: restore it",
                 )
             )
-        elif retired_now[old_entry.id][1] != old_entry:
+        elif old_entry is not None and retired_now[retired_id][1] != old_entry:
             found.append(
                 (
-                    ("retired", retired_now[old_entry.id][0]),
-                    f"the retired entry '{old_entry.id}' was changed; retired entries stay "
+                    ("retired", retired_now[retired_id][0]),
+                    f"the retired entry '{retired_id}' was changed; retired entries stay "
                     "as they were published: restore it",
                 )
             )
@@ -131,9 +155,9 @@ def check_append_only(base: Published, loaded: Loaded, *, today: date) -> list[P
 
 
 def _history_changes(
-    old: PublishedClaim, new: Claim, path: Where, today: date
+    old: list[HistoryEntry], new: Claim, path: Where, today: date
 ) -> list[tuple[Where, str]]:
-    for number, entry in enumerate(old.history):
+    for number, entry in enumerate(old):
         if number >= len(new.history):
             return [
                 (
@@ -221,6 +245,8 @@ def _missing_claims(
 
 def _successor(old: PublishedClaim, current: Catalog, base_ids: set[str]) -> str | None:
     """The new claim that carries `old`'s history, if one does: `old` was renamed to it."""
+    if old.history is None:
+        return None
     for claim in current.claims:
         if claim.id not in base_ids and claim.history[: len(old.history)] == old.history:
             return claim.id

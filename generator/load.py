@@ -31,10 +31,6 @@ class Project:
     """Where the data may contradict itself, when asked for; the catalog is valid and builds."""
 
 
-_Reported = tuple[list[tuple[Where, str]], list[tuple[str, Where, str, bool]]]
-"""Problems of including files, and of merging them: each reported once the data is checked."""
-
-
 @dataclass(frozen=True)
 class _File:
     """A claims file's text, under the name that messages give it."""
@@ -85,12 +81,6 @@ def load_located(path: Path, *, today: date | None = None, name: str | None = No
     """
     root = _read_file(name or str(path), path)
     return _load_exact(root, path.parent, today or date.today())[1]
-
-
-def parse_located(raw: bytes, name: str, *, base_dir: Path, today: date | None = None) -> Loaded:
-    """Like parse_catalog, keeping the position of every value."""
-    root = _File(name, base_dir / Path(name).name, _decode(raw, name))
-    return _load_exact(root, base_dir, today or date.today())[1]
 
 
 def load_catalog(
@@ -256,21 +246,66 @@ def _load_fast(
     return Project(catalog, fingerprints, (root.path, *included), [])
 
 
-def read_data(raw: bytes, name: str, *, base_dir: Path) -> Any:
-    """The values of a claims file and of the files it includes, merged, without checking them:
-    what an earlier version of the file published, when it does not pass today's checks.
+@dataclass(frozen=True)
+class Unchecked:
+    """A claims file that fails the checks, as far as it can still be read."""
 
-    Raise CatalogError only when a file cannot be read as YAML.
-    """
-    root = _File(name, base_dir / Path(name).name, _decode(raw, name))
-    return _parse_all(root, base_dir)[0].data
+    problems: list[Problem]
+    """Why it fails the checks."""
+    data: Any
+    """The values of the files that read as YAML, merged; None if the root file does not."""
+    flawed: frozenset[Where]
+    """Where in `data` the problems are: a value that holds a problem, or holds one inside."""
+    unread_files: list[str]
+    """Included files whose entries are missing from `data`: they do not read as YAML, or do
+    not hold lists of entries."""
+    is_complete: bool = True
+    """False when checking stopped at the limit of problems: any entry may hold more."""
 
 
-def _parse_all(root: _File, base_dir: Path) -> tuple[Merged, list[Path], _Reported]:
-    """Every file parsed with positions and merged; raise CatalogError if one cannot be read.
+def read_leniently(
+    path: Path, name: str, *, raw: bytes | None = None, today: date | None = None
+) -> Loaded | Unchecked:
+    """A claims file (or `raw`, its text converted) as load_located reads it when it passes
+    the checks; else what can be read of it, and where its problems are. For an earlier
+    version of the file, which today's checks may refuse."""
+    today = today or date.today()
+    base_dir = path.parent
+    try:
+        root = _read_file(name, path) if raw is None else _File(name, path, _decode(raw, name))
+    except CatalogError as error:
+        return Unchecked(error.problems, None, frozenset(), [])
+    try:
+        return _load_exact(root, base_dir, today)[1]
+    except CatalogError as error:
+        problems = error.problems
+    try:
+        documents = _parse_files(root, base_dir)[0]
+    except CatalogError:
+        return Unchecked(problems, None, frozenset(), [])
+    document, merge_problems = merge([(file, doc) for file, doc in documents if doc is not None])
+    checker = Checker(document, base_dir, today)
+    try:
+        checker.check()
+    except TooMany:
+        return Unchecked(problems, document.data, frozenset(), [], is_complete=False)
+    flawed: set[Where] = set(checker.reported)
+    # Values that could not be read are in their own file's entries: find their merged paths.
+    for (section, merged), (number, index) in document.origin.items():
+        for where in document.files[number][1].invalid:
+            if where[:2] == (section, index):
+                flawed.add((section, merged, *where[2:]))
+    unread = [file for file, doc in documents if doc is None]
+    unread += [file for file, _, _, _ in merge_problems if file not in unread]
+    return Unchecked(problems, document.data, frozenset(flawed), unread)
 
-    Also returns the included files, and the problems of including and merging them.
-    """
+
+def _parse_files(
+    root: _File, base_dir: Path
+) -> tuple[list[tuple[str, Document | None]], list[Path], list[tuple[Where, str]], list[Problem]]:
+    """Every claims file parsed with positions (None for an included file that cannot be
+    read), the included files, what is wrong with `include:`, and why files cannot be read.
+    Raise CatalogError when the root file does not read as YAML."""
     try:
         root_document = yamlsource.parse(root.text)
     except SourceError as error:
@@ -278,25 +313,27 @@ def _parse_all(root: _File, base_dir: Path) -> tuple[Merged, list[Path], _Report
     data = root_document.data
     include = data.get("include") if isinstance(data, dict) else None
     included, include_problems = find_includes(base_dir, root.path, include)
-    documents = [(root.name, root_document)]
+    documents: list[tuple[str, Document | None]] = [(root.name, root_document)]
     reading: list[Problem] = []
     for path in included:
         name = _included_name(root, base_dir, path)
         try:
             documents.append((name, yamlsource.parse(_read_file(name, path).text)))
+            continue
         except CatalogError as error:
             reading.extend(error.problems)
         except SourceError as error:
             reading.extend(_reading_problems(name, error))
-    if reading:
-        raise CatalogError(reading)
-    document, merge_problems = merge(documents)
-    return document, included, (include_problems, merge_problems)
+        documents.append((name, None))
+    return documents, included, include_problems, reading
 
 
 def _load_exact(root: _File, base_dir: Path, today: date) -> tuple[Project, Loaded]:
     """Parse every file with positions and check it all; raise CatalogError with every problem."""
-    document, included, (include_problems, merge_problems) = _parse_all(root, base_dir)
+    documents, included, include_problems, reading = _parse_files(root, base_dir)
+    if reading:
+        raise CatalogError(reading)
+    document, merge_problems = merge([(file, doc) for file, doc in documents if doc is not None])
     checker = Checker(document, base_dir, today)
     for where, message in include_problems:
         checker.report(where, message)
@@ -317,5 +354,9 @@ def _load_exact(root: _File, base_dir: Path, today: date) -> tuple[Project, Load
 
 
 def _included_name(root: _File, base_dir: Path, path: Path) -> str:
-    """An included file as messages name it: beside the root file as editors typed it."""
-    return str(Path(root.name).parent / path.relative_to(base_dir))
+    """An included file as messages name it: beside the root file as editors typed it, and
+    in the same git revision for a root file named like `main:claims.yaml`."""
+    folder, relative = Path(root.name).parent, path.relative_to(base_dir)
+    if folder == Path(".") and ":" in root.name:
+        return f"{root.name.rpartition(':')[0]}:{relative.as_posix()}"
+    return str(folder / relative)

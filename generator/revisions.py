@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.history import Published
-from generator.load import load_located, parse_located, read_data
+from generator.load import Unchecked, read_leniently
 from generator.migrate import MigrationError, migrate_text
 from generator.model import Catalog
-from generator.problems import CatalogError, Problem
+from generator.problems import Problem
 
 VERSION_1 = re.compile(r"^version:[ \t]*1[ \t]*(#.*)?$", re.MULTILINE)
 
@@ -38,10 +38,10 @@ class Base:
 
 
 def load_base(base: str, path: Path) -> Base:
-    """The catalog of `base`: a claims file if one exists at that path, else a git revision.
+    """What `base` published: a claims file if one exists at that path, else a git revision.
 
     For a revision, the whole tree of that commit is read, so that the claims file finds its
-    seed files (and any other file it names) as they were then. Problems in it are reported
+    seed files (and any other file it names) as they were then. Problems in it are named
     against `REVISION:path/of/claims.yaml`. A base of schema version 1 (the target branch of
     the pull request that converts the file) is converted in memory, as `migrate` would.
     """
@@ -81,23 +81,11 @@ def _read(path: Path, name: str) -> Base:
     except (OSError, UnicodeDecodeError, MigrationError):
         converted = None
     raw = None if converted is None else converted.text.encode("utf-8")
-    try:
-        if raw is None:
-            catalog = load_located(path, name=name).catalog
-        else:
-            catalog = parse_located(raw, name, base_dir=path.parent).catalog
-    except CatalogError as error:
-        return Base(None, _published(path, name, raw), error.problems, raw is not None)
-    return Base(catalog, Published.of(catalog), [], raw is not None)
-
-
-def _published(path: Path, name: str, raw: bytes | None) -> Published | None:
-    """What a base that fails today's checks published, if it can be read at all."""
-    try:
-        raw = path.read_bytes() if raw is None else raw
-        return Published.read(read_data(raw, name, base_dir=path.parent))
-    except (OSError, CatalogError):
-        return None
+    read = read_leniently(path, name, raw=raw)
+    if isinstance(read, Unchecked):
+        published = Published.read(read) if read.data is not None else None
+        return Base(None, published, read.problems, is_migrated=raw is not None)
+    return Base(read.catalog, Published.of(read.catalog), [], is_migrated=raw is not None)
 
 
 def _git(folder: Path, *arguments: str) -> bytes:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli, yamlsource
+from generator import cli, rules, yamlsource
 from generator.problems import Problem
 from generator.report import Finding, escape_data, escape_property, github_annotation
 from generator.yamlsource import Position
@@ -260,7 +260,7 @@ def test_a_base_that_fails_todays_checks_is_still_compared(
     note = (
         "note: base.yaml does not pass today's checks (1 problem, the first: base.yaml:67:17: "
         "claims[0].confidence: unknown confidence level 'sky-high' (did you mean 'high'?)); its "
-        "history was compared as far as today's schema reads it"
+        "history was compared wherever it passes them"
     )
     assert compare(in_tmp, capsys, base, VALID_TEXT) == (0, note)
     current = VALID_TEXT.replace("note: No source yet.", "note: No source at all.")
@@ -280,10 +280,26 @@ def test_the_summary_says_why_a_base_that_fails_todays_checks_is_not_compared(
     write(in_tmp, VALID_TEXT.replace("confidence: high", "confidence: sky-high", 1), "base.yaml")
     write(in_tmp, VALID_TEXT)
     assert cli.main(["diff", "--base", "base.yaml", "claims.yaml"]) == 0
-    summary = capsys.readouterr().out
-    assert summary.startswith("## Claims in this change\n\nThe claims of base&#46;yaml do not ")
-    assert "pass today's checks, so this summary cannot compare them (1 problem, " in summary
-    assert "sky-high" in summary
+    assert capsys.readouterr().out == (
+        "## Claims in this change\n\nThe claims of base&#46;yaml do not pass today's checks, so "
+        "this summary cannot compare them (1 problem, the first: base&#46;yaml&#58;67&#58;17&#58; "
+        "claims&#91;0&#93;.confidence&#58; unknown confidence level 'sky-high' &#40;did you mean "
+        "'high'?&#41;).\n"
+    )
+
+
+def test_on_github_the_notes_about_the_base_are_notices(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(in_tmp, VALID_TEXT.replace("confidence: high", "confidence: sky-high", 1), "base.yaml")
+    write(in_tmp, VALID_TEXT)
+    status, out, _ = check(
+        capsys, "--format", "github", "--base", "base.yaml", "--stale-days", "100000"
+    )
+    assert status == 0
+    assert out.startswith(
+        "::notice title=check --base::base.yaml does not pass today's checks (1 problem, "
+    )
 
 
 def test_a_base_history_that_todays_schema_cannot_read_is_named(
@@ -294,9 +310,101 @@ def test_a_base_history_that_todays_schema_cannot_read_is_named(
     status, output = compare(in_tmp, capsys, base, current)
     assert status == 0
     assert output.endswith(
-        "its history was compared as far as today's schema reads it; not compared: claims[0] "
-        "(ferry-300)"
+        "its history was compared wherever it passes them; not compared: claim 'ferry-300'"
     )
+
+
+def test_the_pull_request_that_mends_a_base_history_passes(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The base's history itself fails today's checks: the fix must edit it.
+    base = VALID_TEXT.replace(
+        "rating: unproven\n        note: No source", "rating: unprovn\n        note: No source"
+    )
+    assert base != VALID_TEXT
+    status, output = compare(in_tmp, capsys, base, VALID_TEXT)
+    assert status == 0
+    assert output.endswith(
+        "its history was compared wherever it passes them; not compared: claim 'ferry-300'"
+    )
+
+
+def test_a_claim_twice_in_the_base_is_compared_once(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two pull requests that each passed can bring the same id twice: mending it must pass.
+    start = VALID_TEXT.index("  - id: ferry-300")
+    twin = VALID_TEXT[start:].replace("note: No source yet.", "note: A twin.")
+    status, output = compare(in_tmp, capsys, VALID_TEXT + twin, VALID_TEXT)
+    assert status == 0
+    assert "duplicate" in output
+
+
+def test_a_base_history_that_is_not_a_list_is_named_not_a_crash(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = VALID_TEXT.replace(HISTORY, "    history: 5\n")
+    status, output = compare(in_tmp, capsys, base, VALID_TEXT)
+    assert status == 0
+    assert output.endswith("not compared: claim 'ferry-300'")
+
+
+def test_a_claim_whose_base_history_is_not_compared_still_needs_a_retired_entry(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = VALID_TEXT.replace(
+        "rating: unproven\n        note: No source", "rating: unprovn\n        note: No source"
+    )
+    current = VALID_TEXT.replace("id: ferry-300", "id: ferry-300-seats")
+    status, output = compare(in_tmp, capsys, base, current)
+    assert status == 1
+    assert "claim 'ferry-300' was deleted without a correction record" in output
+
+
+RETIRED = "retired:\n  - id: old-ferry\n    date: 2024-03-03\n    note: Withdrawn.\n"
+
+
+def test_a_retired_entry_that_fails_todays_checks_still_stays(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = VALID_TEXT + RETIRED + "    redirect: no-such-claim\n"
+    status, output = compare(in_tmp, capsys, base, VALID_TEXT)
+    assert status == 1
+    assert "the retired entry 'old-ferry' was removed" in output
+    assert compare(in_tmp, capsys, base, VALID_TEXT + RETIRED)[0] == 0
+
+
+def test_an_included_file_that_does_not_read_is_named_and_the_rest_compared(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    start = VALID_TEXT.index("claims:\n")
+    root = VALID_TEXT[:start] + "include:\n  - more/*.yaml\n" + VALID_TEXT[start:]
+    (in_tmp / "more").mkdir()
+    write(in_tmp, "claims: [\n", "more/broken.yaml")
+    current = VALID_TEXT.replace("note: No source yet.", "note: No source at all.")
+    status, output = compare(in_tmp, capsys, root, current)
+    assert status == 1
+    assert "not compared: file more/broken.yaml" in output
+    assert "the history entry of 2024-03-02 was edited" in output
+
+
+def test_a_base_past_the_problem_limit_compares_no_history_but_keeps_its_ids(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past the limit the base's other problems are unknown: no history can be trusted.
+    monkeypatch.setattr(rules, "MAX_PROBLEMS", 1)
+    base = VALID_TEXT.replace("confidence: high", "confidence: sky-high", 1).replace(
+        "rating: wrong\n    confidence", "rating: wrnog\n    confidence", 1
+    )
+    edited = VALID_TEXT.replace("note: No source yet.", "note: No source at all.")
+    status, output = compare(in_tmp, capsys, base, edited)
+    assert status == 0
+    assert "(over 1 problem, the first: " in output
+    assert output.endswith("not compared: claim 'ferry-300'")
+    renamed = VALID_TEXT.replace("id: ferry-300", "id: ferry-300-seats")
+    status, output = compare(in_tmp, capsys, base, renamed)
+    assert status == 1
+    assert "claim 'ferry-300' was deleted without a correction record" in output
 
 
 def test_a_base_that_cannot_be_read_is_not_compared(
