@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from generator import history, hygiene, yamlsource
+from generator import history, hygiene
 from generator.load import load_located
 from generator.problems import CatalogError, Problem
 from generator.report import Finding, Severity, Style, escape_data, format_finding
@@ -103,10 +103,7 @@ def _base_notes(base: Base, name: str) -> list[str]:
             "file, to compare histories"
         )
     if base.problems:
-        count = _count(len(base.problems), "problem")
-        if base.problems[-1].message == yamlsource.TOO_MANY:
-            count = f"over {_count(len(base.problems) - 1, 'problem')}"
-        first = f"{count}, the first: {base.problems[0]}"
+        first = f"{_count(len(base.problems), 'problem')}, the first: {base.problems[0]}"
         if base.published is None:
             notes.append(f"the history was not compared with {name}: it cannot be read ({first})")
         else:

@@ -18,6 +18,7 @@ them, and the ids of every claim and retired entry.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -66,49 +67,59 @@ class Published:
 
     @classmethod
     def read(cls, unchecked: Unchecked) -> Published:
-        """What a version that fails today's checks published: each entry, or each history,
-        that passes them, the id of each other entry, and the files that could not be read."""
+        """What a version that fails today's checks published: each entry, and each claim's
+        history, that passes them; the id of every other entry; and what could not be read."""
         data = unchecked.data if isinstance(unchecked.data, dict) else {}
+        # A path is troubled when a problem is at it or inside it.
         troubled = {path[:length] for path in unchecked.flawed for length in range(len(path) + 1)}
+        unread: list[str] = []
 
-        def entries(section: str) -> Iterator[tuple[Where, Any, dict[str, Any]]]:
-            items = data.get(section) if (section,) not in unchecked.flawed else None
-            for index, item in enumerate(items if isinstance(items, list) else []):
-                fields = item if isinstance(item, dict) else {}
-                yield (section, index), fields.get("id"), fields
+        def entries(section: str) -> Iterator[tuple[Where, str | None, object]]:
+            items = data.get(section)
+            if section in data and (not isinstance(items, list) or (section,) in unchecked.flawed):
+                unread.append(f"the {section} section")
+                return
+            for index, item in enumerate(items or []):
+                entry_id = item.get("id") if isinstance(item, dict) else None
+                shown = str(entry_id) if isinstance(entry_id, str | int) else None
+                yield (section, index), shown, item
 
         def sound(path: Where, model: type[_Model], item: object) -> _Model | None:
-            is_known = unchecked.is_complete and path not in troubled
-            return _valid(model, item) if is_known else None
+            return None if path in troubled else _valid(model, item)
 
-        unread: list[str] = []
-        claims = []
-        for path, claim_id, fields in entries("claims"):
-            history = fields.get("history")
-            history_read = None
-            is_known = unchecked.is_complete and not {(*path, "id"), (*path, "history")} & troubled
-            if is_known and isinstance(history, list):
-                read = [_valid(HistoryEntry, entry) for entry in history]
-                if all(entry is not None for entry in read):
-                    history_read = [entry for entry in read if entry is not None]
-            if history_read is None:
+        found = list(entries("claims"))
+        counts = Counter(claim_id for _, claim_id, _ in found)
+        histories: dict[str, list[HistoryEntry] | None] = {}
+        for path, claim_id, item in found:
+            history = None
+            fields = item if isinstance(item, dict) else {}
+            is_sound = not {(*path, "id"), (*path, "history")} & troubled
+            if is_sound and counts[claim_id] == 1 and isinstance(fields.get("history"), list):
+                history = _all_valid(HistoryEntry, fields["history"])
+            if history is None:
                 unread.append(f"claim '{claim_id}'" if claim_id else "a claim without an id")
-            if isinstance(claim_id, str):
-                claims.append(PublishedClaim(claim_id, history_read))
+            if claim_id is not None:
+                histories.setdefault(claim_id, history)
         retired: dict[str, Retired | None] = {}
-        for path, entry_id, fields in entries("retired"):
-            entry = sound(path, Retired, fields)
-            if isinstance(entry_id, str):
-                retired[entry_id] = entry
+        for path, entry_id, item in entries("retired"):
+            entry = sound(path, Retired, item)
             if entry is None:
                 unread.append(f"retired '{entry_id}'" if entry_id else "a retired entry")
+            if entry_id is not None:
+                retired.setdefault(entry_id, entry)
         sources = [
             source
-            for path, _, fields in entries("sources")
-            if (source := sound(path, Source, fields)) is not None
+            for path, _, item in entries("sources")
+            if (source := sound(path, Source, item)) is not None
         ]
         unread += [f"file {name}" for name in unchecked.unread_files]
-        return cls(claims, retired, sources, unread)
+        claims = [PublishedClaim(claim_id, history) for claim_id, history in histories.items()]
+        return cls(claims, retired, sources, list(dict.fromkeys(unread)))
+
+
+def _all_valid(model: type[_Model], items: list[Any]) -> list[_Model] | None:
+    valid = [record for item in items if (record := _valid(model, item)) is not None]
+    return valid if len(valid) == len(items) else None
 
 
 def _valid(model: type[_Model], item: object) -> _Model | None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import errno
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from generator import yamlsource
 from generator.includes import INCLUDED_SECTIONS, Merged, find_includes, merge
-from generator.model import Catalog
+from generator.model import SCHEMA_VERSION, Catalog
 from generator.problems import CatalogError, Problem, Where, dotted
 from generator.rules import Checker, TooMany
 from generator.storage import Fingerprint, ParseCache, fingerprint
@@ -38,6 +38,9 @@ class _File:
     name: str
     path: Path
     text: str
+    prefix: str = ""
+    """What starts the name of this file and of those it includes, like `main:` for a file
+    of a git revision."""
 
 
 @dataclass(frozen=True)
@@ -259,45 +262,71 @@ class Unchecked:
     unread_files: list[str]
     """Included files whose entries are missing from `data`: they do not read as YAML, or do
     not hold lists of entries."""
-    is_complete: bool = True
-    """False when checking stopped at the limit of problems: any entry may hold more."""
 
 
 def read_leniently(
-    path: Path, name: str, *, raw: bytes | None = None, today: date | None = None
+    path: Path,
+    name: str,
+    *,
+    prefix: str = "",
+    raw: bytes | None = None,
+    today: date | None = None,
 ) -> Loaded | Unchecked:
     """A claims file (or `raw`, its text converted) as load_located reads it when it passes
     the checks; else what can be read of it, and where its problems are. For an earlier
-    version of the file, which today's checks may refuse."""
+    version of the file, which today's checks may refuse. Messages call it `name`, and the
+    files it includes by their paths after `prefix` (`main:` for a file of a git revision)."""
     today = today or date.today()
-    base_dir = path.parent
     try:
-        root = _read_file(name, path) if raw is None else _File(name, path, _decode(raw, name))
+        if raw is None:
+            root = replace(_read_file(name, path), prefix=prefix)
+        else:
+            root = _File(name, path, _decode(raw, name), prefix)
+        documents, _, include_problems, reading = _parse_files(root, path.parent)
     except CatalogError as error:
         return Unchecked(error.problems, None, frozenset(), [])
-    try:
-        return _load_exact(root, base_dir, today)[1]
-    except CatalogError as error:
-        problems = error.problems
-    try:
-        documents = _parse_files(root, base_dir)[0]
-    except CatalogError:
-        return Unchecked(problems, None, frozenset(), [])
-    document, merge_problems = merge([(file, doc) for file, doc in documents if doc is not None])
-    checker = Checker(document, base_dir, today)
-    try:
-        checker.check()
-    except TooMany:
-        return Unchecked(problems, document.data, frozenset(), [], is_complete=False)
+    checker, catalog, document, merge_problems = _check(
+        documents, include_problems, path.parent, today, is_limited=False
+    )
+    if catalog is not None and not (reading or checker.problems):
+        return Loaded(catalog, document, checker.finish_warnings())
+    problems = [*reading, *checker.finish()]
+    version = document.data.get("version") if isinstance(document.data, dict) else None
+    if version != SCHEMA_VERSION or isinstance(version, bool):
+        return Unchecked(problems, None, frozenset(), [])  # its records were not checked
     flawed: set[Where] = set(checker.reported)
-    # Values that could not be read are in their own file's entries: find their merged paths.
+    # Problems found while reading are in their own file's entries: find their merged paths.
     for (section, merged), (number, index) in document.origin.items():
-        for where in document.files[number][1].invalid:
-            if where[:2] == (section, index):
-                flawed.add((section, merged, *where[2:]))
-    unread = [file for file, doc in documents if doc is None]
-    unread += [file for file, _, _, _ in merge_problems if file not in unread]
-    return Unchecked(problems, document.data, frozenset(flawed), unread)
+        for issue in document.files[number][1].issues:
+            if issue.path[:2] == (section, index):
+                flawed.add((section, merged, *issue.path[2:]))
+    dropped = [name for name, where, _, is_key in merge_problems if len(where) < 2 and not is_key]
+    unread = [name for name, doc in documents if doc is None] + dropped
+    return Unchecked(problems, document.data, frozenset(flawed), list(dict.fromkeys(unread)))
+
+
+def _check(
+    documents: list[tuple[str, Document | None]],
+    include_problems: list[tuple[Where, str]],
+    base_dir: Path,
+    today: date,
+    *,
+    is_limited: bool = True,
+) -> tuple[Checker, Catalog | None, Merged, list[tuple[str, Where, str, bool]]]:
+    """The files that could be read, merged and checked: the checker, the catalog if they
+    pass, the merged data, and what merging them found."""
+    readable = [(name, doc) for name, doc in documents if doc is not None]
+    document, merge_problems = merge(readable)
+    checker = Checker(document, base_dir, today, is_limited=is_limited)
+    for where, message in include_problems:
+        checker.report(where, message)
+    for name, where, message, is_key in merge_problems:
+        checker.report_in(name, where, message, key=is_key)
+    try:
+        catalog = checker.check()
+    except TooMany:
+        catalog = None
+    return checker, catalog, document, merge_problems
 
 
 def _parse_files(
@@ -333,16 +362,7 @@ def _load_exact(root: _File, base_dir: Path, today: date) -> tuple[Project, Load
     documents, included, include_problems, reading = _parse_files(root, base_dir)
     if reading:
         raise CatalogError(reading)
-    document, merge_problems = merge([(file, doc) for file, doc in documents if doc is not None])
-    checker = Checker(document, base_dir, today)
-    for where, message in include_problems:
-        checker.report(where, message)
-    for name, where, message, is_key in merge_problems:
-        checker.report_in(name, where, message, key=is_key)
-    try:
-        catalog = checker.check()
-    except TooMany:
-        catalog = None
+    checker, catalog, document, _ = _check(documents, include_problems, base_dir, today)
     if checker.problems or catalog is None:
         raise CatalogError(checker.finish())
     fingerprints = {
@@ -354,9 +374,6 @@ def _load_exact(root: _File, base_dir: Path, today: date) -> tuple[Project, Load
 
 
 def _included_name(root: _File, base_dir: Path, path: Path) -> str:
-    """An included file as messages name it: beside the root file as editors typed it, and
-    in the same git revision for a root file named like `main:claims.yaml`."""
-    folder, relative = Path(root.name).parent, path.relative_to(base_dir)
-    if folder == Path(".") and ":" in root.name:
-        return f"{root.name.rpartition(':')[0]}:{relative.as_posix()}"
-    return str(folder / relative)
+    """An included file as messages name it: beside the root file as editors typed it."""
+    folder = Path(root.name.removeprefix(root.prefix)).parent
+    return f"{root.prefix}{folder / path.relative_to(base_dir)}"

@@ -86,9 +86,15 @@ def migrate_text(text: str, *, published: date | None = None) -> Result:
         if version == SCHEMA_VERSION:
             raise MigrationError(f"the file is already schema version {SCHEMA_VERSION}")
         raise MigrationError("the file does not start with 'version: 1'; nothing to convert")
-    migrated = _migrate_data(data, published)
     try:
+        migrated = _migrate_data(data, published)
         edits = _Editor(text, document, published).edits(data)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        raise MigrationError(
+            "a value does not have the shape that version 1 gives it (sources, claims and "
+            "their history are lists of entries, each a mapping with its id and date); fix "
+            "it, then convert the file"
+        ) from None
     except _NotInPlace:
         dumped = yaml.dump(
             migrated, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=100

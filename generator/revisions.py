@@ -71,17 +71,17 @@ def load_base(base: str, path: Path) -> Base:
         copy = Path(folder) / relative
         if not copy.is_file():
             raise RevisionError(f"{base} has no {relative}; give another revision")
-        return _read(copy, f"{base}:{relative}")
+        return _read(copy, f"{base}:{relative}", prefix=f"{base}:")
 
 
-def _read(path: Path, name: str) -> Base:
+def _read(path: Path, name: str, *, prefix: str = "") -> Base:
     try:
         text = path.read_text("utf-8")
         converted = migrate_text(text) if VERSION_1.search(text) else None
     except (OSError, UnicodeDecodeError, MigrationError):
         converted = None
     raw = None if converted is None else converted.text.encode("utf-8")
-    read = read_leniently(path, name, raw=raw)
+    read = read_leniently(path, name, prefix=prefix, raw=raw)
     if isinstance(read, Unchecked):
         published = Published.read(read) if read.data is not None else None
         return Base(None, published, read.problems, is_migrated=raw is not None)

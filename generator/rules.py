@@ -73,8 +73,12 @@ class Checker:
         validated: dict[Fingerprint, BaseModel] | None = None,
         known: dict[str, list[Fingerprint]] | None = None,
         passed: set[bytes] | None = None,
+        *,
+        is_limited: bool = True,
     ) -> None:
         self.document = document
+        # Checking stops at MAX_PROBLEMS, unless every problem must be known.
+        self.limit = MAX_PROBLEMS if is_limited else None
         # Records validated before, by the fingerprint of their data, and the fingerprint of
         # each entry of a section: a record that did not change is not validated again.
         self.validated = {} if validated is None else validated
@@ -115,7 +119,7 @@ class Checker:
             self._add(Problem(name, document.position_of(path, key=key), dotted(path), message))
 
     def _add(self, problem: Problem) -> None:
-        if len(self.problems) == MAX_PROBLEMS:
+        if len(self.problems) == self.limit:
             self.problems.append(Problem(problem.file, problem.position, "", yamlsource.TOO_MANY))
             raise TooMany
         self.problems.append(problem)
@@ -132,8 +136,8 @@ class Checker:
         def order(problem: Problem) -> tuple[int, Position]:
             return ranks.get(problem.file, 0), problem.position
 
-        if len(self.problems) > MAX_PROBLEMS:
-            return [*sorted(self.problems[:MAX_PROBLEMS], key=order), self.problems[MAX_PROBLEMS]]
+        if self.limit is not None and len(self.problems) > self.limit:
+            return [*sorted(self.problems[: self.limit], key=order), self.problems[self.limit]]
         return sorted(self.problems, key=order)
 
     def check(self) -> Catalog | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli, rules, yamlsource
+from generator import cli, load, rules, yamlsource
 from generator.problems import Problem
 from generator.report import Finding, escape_data, escape_property, github_annotation
 from generator.yamlsource import Position
@@ -388,23 +388,77 @@ def test_an_included_file_that_does_not_read_is_named_and_the_rest_compared(
     assert "the history entry of 2024-03-02 was edited" in output
 
 
-def test_a_base_past_the_problem_limit_compares_no_history_but_keeps_its_ids(
+def test_a_base_past_the_problem_limit_is_still_checked_in_full(
     in_tmp: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Past the limit the base's other problems are unknown: no history can be trusted.
+    # Where the base's problems are must be known to the last one, or a sound history could
+    # be taken for a broken one and go uncompared.
     monkeypatch.setattr(rules, "MAX_PROBLEMS", 1)
     base = VALID_TEXT.replace("confidence: high", "confidence: sky-high", 1).replace(
         "rating: wrong\n    confidence", "rating: wrnog\n    confidence", 1
     )
     edited = VALID_TEXT.replace("note: No source yet.", "note: No source at all.")
     status, output = compare(in_tmp, capsys, base, edited)
-    assert status == 0
-    assert "(over 1 problem, the first: " in output
-    assert output.endswith("not compared: claim 'ferry-300'")
-    renamed = VALID_TEXT.replace("id: ferry-300", "id: ferry-300-seats")
-    status, output = compare(in_tmp, capsys, base, renamed)
     assert status == 1
-    assert "claim 'ferry-300' was deleted without a correction record" in output
+    assert "does not pass today's checks (2 problems, the first: " in output
+    assert "the history entry of 2024-03-02 was edited" in output
+
+
+def test_a_base_entry_with_a_key_twice_in_its_history_is_not_compared(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = VALID_TEXT.replace("note: No source yet.", "note: No source.\n        note: None yet.")
+    mended = VALID_TEXT.replace("note: No source yet.", "note: None yet.")
+    status, output = compare(in_tmp, capsys, base, mended)
+    assert status == 0
+    assert output.endswith("not compared: claim 'ferry-300'")
+
+
+def test_either_copy_of_a_claim_twice_in_the_base_may_stay(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    start = VALID_TEXT.index("  - id: ferry-300")
+    twin = VALID_TEXT[start:].replace("note: No source yet.", "note: A twin.")
+    kept_second = VALID_TEXT.replace("note: No source yet.", "note: A twin.")
+    assert compare(in_tmp, capsys, VALID_TEXT + twin, kept_second)[0] == 0
+    renamed = VALID_TEXT.replace("id: ferry-300", "id: ferry-300-seats")
+    status, output = compare(in_tmp, capsys, VALID_TEXT + twin, renamed)
+    assert status == 1
+    assert output.count("claim 'ferry-300' was deleted") == 1
+
+
+def test_a_base_section_that_is_not_a_list_is_named(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = VALID_TEXT + "retired:\n  id: old-ferry\n  date: 2024-03-03\n  note: Withdrawn.\n"
+    status, output = compare(in_tmp, capsys, base, VALID_TEXT)
+    assert status == 0
+    assert output.endswith("not compared: the retired section")
+
+
+def test_a_base_of_another_schema_version_is_not_compared(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = VALID_TEXT.replace("version: 2", "version: 3", 1)
+    status, output = compare(in_tmp, capsys, base, VALID_TEXT.replace("No source yet", "None"))
+    assert status == 0
+    assert output.startswith(
+        "note: the history was not compared with base.yaml: it cannot be read (1 problem, the "
+        "first: base.yaml:5:10: version: unsupported schema version 3"
+    )
+
+
+def test_files_included_by_a_revision_are_named_in_that_revision(tmp_path: Path) -> None:
+    start = VALID_TEXT.index("claims:\n")
+    write(tmp_path, VALID_TEXT[:start] + "include:\n  - more/*.yaml\n" + VALID_TEXT[start:])
+    (tmp_path / "more").mkdir()
+    write(tmp_path, "claims: [\n", "more/broken.yaml")
+    read = load.read_leniently(
+        tmp_path / "claims.yaml", "origin/main:claims.yaml", prefix="origin/main:"
+    )
+    assert isinstance(read, load.Unchecked)
+    assert read.unread_files == ["origin/main:more/broken.yaml"]
+    assert read.problems[0].file == "origin/main:more/broken.yaml"
 
 
 def test_a_base_that_cannot_be_read_is_not_compared(

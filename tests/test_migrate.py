@@ -126,6 +126,9 @@ def test_an_inline_mapping_is_written_out_again_without_losing_data() -> None:
         ("version: 2\n", "already schema version 2"),
         ("publisher: {}\n", "does not start with 'version: 1'"),
         ("version: 1\nclaims: [\n", "3:1: YAML syntax error"),
+        ("version: 1\nclaims:\n  - id: a\n    history: 5\n", "does not have the shape"),
+        ("version: 1\nsources: 5\n", "does not have the shape"),
+        ("version: 1\nclaims: [just text]\n", "does not have the shape"),
     ],
 )
 def test_what_cannot_be_converted_is_refused_with_a_reason(text: str, message: str) -> None:
