@@ -272,6 +272,11 @@ def _describe_syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[Posi
         return dash, (
             "YAML syntax error: a '-' without a space after it; start each list item with '- '"
         )
+    if "mapping values are not allowed" in problem and (block := _late_block(text, mark)):
+        return block, (
+            "YAML syntax error: text before a '|' or '>' that should start a block of text; "
+            "put the '|' or '>' right after the colon, and the text on the lines below it"
+        )
     if "mapping values are not allowed" in problem:
         return _mark(mark), (
             "YAML syntax error: a colon where none is allowed; check the indentation, "
@@ -365,6 +370,21 @@ def _dash_without_space(text: str, mark: Any) -> Position | None:
     for number in range(min(mark.line, len(lines) - 1), max(mark.line - 3, -1), -1):
         if _DASH_WITHOUT_SPACE.match(lines[number]):
             return Position(number + 1, lines[number].index("-") + 1)
+    return None
+
+
+_LATE_BLOCK = re.compile(r"\s*(?:-\s+)?[\w-]+:\s+\S.*\s([|>][-+]?)\s*$")
+"""A line like `summary: Some words >-`: text typed in front of a block indicator."""
+
+
+def _late_block(text: str, mark: Any) -> Position | None:
+    """Where a block indicator follows text, on one of the lines just above `mark`."""
+    if mark is None:
+        return None
+    lines = text.split("\n")
+    for number in range(min(mark.line, len(lines) - 1), max(mark.line - 4, -1), -1):
+        if late := _LATE_BLOCK.match(lines[number]):
+            return Position(number + 1, late.start(1) + 1)
     return None
 
 
