@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -74,11 +75,37 @@ def find_warnings(
                     "what an analysis may hold: write the rest as text, or remove it",
                 )
             )
+    for path, text in _texts(loaded.merged.data.get("claims"), ("claims",)):
+        if marker := _STRAY_BLOCK.search(text):
+            found.append(
+                (
+                    path,
+                    f"the text holds '{marker.group(1)}', which starts a block of text only "
+                    "right after the colon; move the words before it to the lines below",
+                )
+            )
     problems = [*_large_files(loaded)]
     for path, message in found:
         file, position = loaded.where(path)
         problems.append(Problem(file, position, dotted(path), message))
     return sorted(problems, key=lambda p: (p.file, p.position.line, p.position.column))
+
+
+_STRAY_BLOCK = re.compile(r"(?:^|\s)([|>][-+])(?:\s|$)")
+"""A block indicator with its chomping sign inside a text, as `Some words >- the text`: the
+words were typed in front of it, and YAML read it all as one plain line."""
+
+
+def _texts(value: object, path: Where) -> Iterator[tuple[Where, str]]:
+    """Every text inside `value`, with its path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, (*path, index))
 
 
 def _large_files(loaded: Loaded) -> Iterator[Problem]:

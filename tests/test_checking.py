@@ -473,6 +473,21 @@ def test_a_base_that_cannot_be_read_is_not_compared(
     )
 
 
+def test_words_typed_in_front_of_a_block_indicator_are_pointed_out(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # YAML reads `analysis: In short >-` and the lines below as one plain text: no error.
+    old = "    analysis: |\n      The operator's"
+    assert old in VALID_TEXT
+    write(in_tmp, VALID_TEXT.replace(old, "    analysis: In short >-\n      The operator's"))
+    status, _, err = check(capsys, "--stale-days", "100000", "claims.yaml")
+    assert status == 0
+    assert (
+        "claims.yaml:70:15: warning: claims[0].analysis: the text holds '>-', which starts a "
+        "block of text only right after the colon; move the words before it to the lines below"
+    ) in err.splitlines()
+
+
 def with_entry_of_today(note: str, *, correction: bool = False) -> str:
     """The valid file with one more history entry, dated today."""
     today = date.today().isoformat()
