@@ -91,9 +91,10 @@ def find_warnings(
     return sorted(problems, key=lambda p: (p.file, p.position.line, p.position.column))
 
 
-_STRAY_BLOCK = re.compile(r"(?:^|\s)([|>][-+])(?:\s|$)")
-"""A block indicator with its chomping sign inside a text, as `Some words >- the text`: the
-words were typed in front of it, and YAML read it all as one plain line."""
+_STRAY_BLOCK = re.compile(r"(?<=\S )([|>][-+])(?= \S)")
+"""A block indicator with its chomping sign between words, as `Some words >- the text`: the
+words were typed in front of it, and YAML read it all as one plain line. (In a block of
+Markdown, `>- item` starts a line, and is a quoted list.)"""
 
 
 def _texts(value: object, path: Where) -> Iterator[tuple[Where, str]]:

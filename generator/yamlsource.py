@@ -299,7 +299,8 @@ def _describe_syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[Posi
             "it; quote the value, or move its text to the next lines, indented"
         )
     if "did not find expected key" in problem:
-        return _mark(mark), _unexpected_in_mapping(_value_start(_line(text, mark)))
+        column = mark.column if mark is not None else 0
+        return _mark(mark), _unexpected_in_mapping(_line(text, mark), column)
     if "expected '-' indicator" in problem or "expected node content" in problem:
         return _mark(mark), (
             "YAML syntax error: this line does not continue the list above it; check its "
@@ -320,13 +321,26 @@ def _describe_syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[Posi
     return _mark(mark), f"YAML syntax error: {detail}"
 
 
-_KEY_WITHOUT_SPACE = re.compile(r"\s*([A-Za-z_][\w-]*):[^\s:/]")
+_KEY_WITHOUT_SPACE = re.compile(r"\s*([A-Za-z_][\w-]*):[A-Za-z0-9]")
 _DASH_WITHOUT_SPACE = re.compile(r"\s*-[A-Za-z_][\w-]*:")
 """A list item written `-id: x`, which YAML reads as a key '-id'."""
 
 
-def _unexpected_in_mapping(first: str) -> str:
-    """The message for text that a mapping cannot continue with, by how its value begins."""
+def _unexpected_in_mapping(line: str, column: int) -> str:
+    """The message for text that a mapping cannot continue with, at `column` of `line`: more
+    precise when a quoted or bracketed value of that line's key ends before it."""
+    value = _VALUE.match(line)
+    end = _closing(line, value.start(1)) if value else None
+    # After the value, a key means two lines were joined: the indentation message fits.
+    if value and end is not None and end < column and not _KEY.match(line, end + 1):
+        return _after_closing(value.group(1))
+    return (
+        "YAML syntax error: this line does not continue the mapping above it; check its "
+        "indentation (or, if a value here begins with a quotation mark, quote it whole)"
+    )
+
+
+def _after_closing(first: str) -> str:
     if first == "'":
         return (
             "YAML syntax error: text after the closing ' of a quoted value; inside 'single "
@@ -337,23 +351,41 @@ def _unexpected_in_mapping(first: str) -> str:
             'YAML syntax error: text after the closing " of a quoted value; inside "double '
             'quotes" write \\" for a quotation mark, or quote the value with single quotes'
         )
-    if first in ("[", "{"):
-        return (
-            f"YAML syntax error: a value that starts with {first!r} is read as a list or a "
-            "mapping, and text follows it; quote the whole value"
-        )
     return (
-        "YAML syntax error: this line does not continue the mapping above it; check its indentation"
+        f"YAML syntax error: a value that starts with {first!r} is read as a list or a "
+        "mapping, and text follows it; quote the whole value"
     )
 
 
-def _value_start(line: str) -> str:
-    """The first character of the value on a `key: value` or `- value` line."""
-    value = _VALUE.match(line)
-    return value.group(1) if value else ""
+def _closing(line: str, start: int) -> int | None:
+    """Where the quoted or bracketed value that starts at `start` of `line` ends, if it does."""
+    opening = line[start]
+    if opening in "[{":
+        depth = 0
+        for index in range(start, len(line)):
+            depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(line[index], 0)
+            if depth == 0:
+                return index
+        return None
+    if opening not in "'\"":
+        return None
+    index = start + 1
+    while index < len(line):
+        if opening == '"' and line[index] == "\\":
+            index += 2
+            continue
+        if line[index] == opening:
+            if opening == "'" and line[index + 1 : index + 2] == "'":
+                index += 2  # '' is an apostrophe inside 'single quotes'
+                continue
+            return index
+        index += 1
+    return None
 
 
-_VALUE = re.compile(r"\s*(?:-\s+)?(?:[^\s'\"\[{#][^:#]*:\s+)?(\S)")
+_VALUE = re.compile(r"\s*(?:-\s+|(?:-\s+)?[^\s'\"\[{#-][^:#]*:\s+)(['\"\[{])")
+"""The first character of a quoted or bracketed value, on a `key: value` or `- value` line."""
+_KEY = re.compile(r"\s+[A-Za-z_][\w-]*:(?:\s|$)")
 
 
 def _line(text: str, mark: Any) -> str:
@@ -373,8 +405,10 @@ def _dash_without_space(text: str, mark: Any) -> Position | None:
     return None
 
 
-_LATE_BLOCK = re.compile(r"\s*(?:-\s+)?[\w-]+:\s+\S.*\s([|>][-+]?)\s*$")
-"""A line like `summary: Some words >-`: text typed in front of a block indicator."""
+_LATE_BLOCK = re.compile(r"\s*(?:-\s+)?[\w-]+:\s+([^:\[{'\"]*)\s([|>][-+]?)\s*$")
+"""A line like `summary: Some words >-`: text typed in front of a block indicator. Text that
+holds a colon, a quote or a bracket is more likely two lines joined (`confidence: high
+summary: >-`)."""
 
 
 def _late_block(text: str, mark: Any) -> Position | None:
@@ -384,7 +418,7 @@ def _late_block(text: str, mark: Any) -> Position | None:
     lines = text.split("\n")
     for number in range(min(mark.line, len(lines) - 1), max(mark.line - 4, -1), -1):
         if late := _LATE_BLOCK.match(lines[number]):
-            return Position(number + 1, late.start(1) + 1)
+            return Position(number + 1, late.start(2) + 1)
     return None
 
 

@@ -488,6 +488,17 @@ def test_words_typed_in_front_of_a_block_indicator_are_pointed_out(
     ) in err.splitlines()
 
 
+def test_a_quoted_list_in_a_markdown_analysis_is_not_taken_for_a_block_indicator(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = "      The operator's specifications list **250** seats.\n"
+    quoted_list = "      The operator's specifications list:\n\n      >- 250 seats\n"
+    write(in_tmp, VALID_TEXT.replace(old, quoted_list))
+    status, _, err = check(capsys, "--stale-days", "100000", "claims.yaml")
+    assert status == 0
+    assert "block of text" not in err
+
+
 def with_entry_of_today(note: str, *, correction: bool = False) -> str:
     """The valid file with one more history entry, dated today."""
     today = date.today().isoformat()
