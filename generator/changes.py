@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator import escape
 from generator.model import Catalog, Claim
-from generator.problems import Problem
+from generator.problems import Problem, counted
 
 
 def summarize_changes(base: Catalog, current: Catalog) -> str:
@@ -49,13 +49,12 @@ def summarize_changes(base: Catalog, current: Catalog) -> str:
 
 def no_summary(base: str, problems: list[Problem]) -> str:
     """What the summary says when `base` does not pass today's checks."""
-    count = len(problems)
     return "\n".join(
         [
             "## Claims in this change",
             "",
             f"The claims of {escape.text(base)} do not pass today's checks, so this summary "
-            f"cannot compare them ({count} problem{'s' if count != 1 else ''}, the first: "
+            f"cannot compare them ({counted(len(problems), 'problem')}, the first: "
             f"{escape.text(str(problems[0]))}).",
             "",
         ]

@@ -10,7 +10,7 @@ from typing import TextIO
 
 from generator import history, hygiene
 from generator.load import load_located
-from generator.problems import CatalogError, Problem
+from generator.problems import CatalogError, Problem, counted
 from generator.report import Finding, Severity, Style, escape_data, format_finding
 from generator.revisions import Base, RevisionError, load_base
 
@@ -73,10 +73,10 @@ def run_check(
         return _finish(findings, options.style, out, err)
     _print(findings, options.style, out, err)
     catalog = loaded.catalog
-    counted = f", {_count(len(warnings), 'warning')}" if warnings else ""
+    warned = f", {counted(len(warnings), 'warning')}" if warnings else ""
     print(
         f"{path}: {len(catalog.claims)} claims, {len(catalog.sources)} sources: "
-        f"no problems{counted}",
+        f"no problems{warned}",
         file=out,
     )
     return 0
@@ -103,7 +103,7 @@ def _base_notes(base: Base, name: str) -> list[str]:
             "file, to compare histories"
         )
     if base.problems:
-        first = f"{_count(len(base.problems), 'problem')}, the first: {base.problems[0]}"
+        first = f"{counted(len(base.problems), 'problem')}, the first: {base.problems[0]}"
         if base.published is None:
             notes.append(f"the history was not compared with {name}: it cannot be read ({first})")
         else:
@@ -120,7 +120,7 @@ def _base_notes(base: Base, name: str) -> list[str]:
 def _finish(findings: list[Finding], style: Style, out: TextIO, err: TextIO) -> int:
     _print(findings, style, out, err)
     errors = sum(finding.severity == "error" for finding in findings)
-    print(f"{_count(errors, 'problem')} found; nothing was written", file=err)
+    print(f"{counted(errors, 'problem')} found; nothing was written", file=err)
     return 1
 
 
@@ -133,7 +133,3 @@ def _print(findings: list[Finding], style: Style, out: TextIO, err: TextIO) -> N
 
 def _order(problem: Problem) -> tuple[str, int, int]:
     return problem.file, problem.position.line, problem.position.column
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'s' if number != 1 else ''}"

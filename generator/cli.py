@@ -23,7 +23,7 @@ from generator import (
 )
 from generator.checking import CheckOptions, run_check
 from generator.load import load_catalog
-from generator.problems import CatalogError
+from generator.problems import CatalogError, counted
 from generator.revisions import RevisionError, load_base
 from generator.site import Settings, read_seed_texts, render_site
 
@@ -38,10 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
-        count = len(error.problems)
         print(
-            f"{count} problem{'s' if count != 1 else ''} found; nothing was written",
-            file=sys.stderr,
+            f"{counted(len(error.problems), 'problem')} found; nothing was written", file=sys.stderr
         )
         return 1
     except scaffold.ScaffoldError as error:

@@ -43,8 +43,7 @@ class PublishedClaim:
 
     id: str
     history: list[HistoryEntry] | None
-    """None when its history or id fails today's checks (or checking the base stopped at the
-    limit of problems): then only its id counts."""
+    """None when its history or id fails today's checks: then only its id counts."""
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,11 @@ class CatalogError(Exception):
         self.problems = problems
 
 
+def counted(number: int, noun: str) -> str:
+    """`3 problems`, `1 problem`."""
+    return f"{number} {noun}{'s' if number != 1 else ''}"
+
+
 def dotted(path: tuple[str | int, ...]) -> str:
     """`('claims', 3, 'rating')` as `claims[3].rating`."""
     text = ""

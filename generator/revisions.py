@@ -31,7 +31,7 @@ class Base:
     catalog: Catalog | None
     """Its catalog, if it passes today's checks."""
     published: Published | None
-    """What it published, as far as today's schema reads it; None if it cannot be read."""
+    """What it published, as far as it passes today's checks; None if it cannot be read."""
     problems: list[Problem]
     """Why it does not pass today's checks, if it does not."""
     is_migrated: bool

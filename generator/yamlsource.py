@@ -268,12 +268,13 @@ def _describe_syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[Posi
             "YAML syntax error: text after the end of the document ('...'); "
             "keep everything in one document"
         )
-    if (dash := _dash_without_space(text, mark)) is not None:
+    if (dash := _nearby(text, mark, _DASH_WITHOUT_SPACE, 3)) is not None:
         return dash, (
             "YAML syntax error: a '-' without a space after it; start each list item with '- '"
         )
-    if "mapping values are not allowed" in problem and (block := _late_block(text, mark)):
-        return block, (
+    late_block = _nearby(text, mark, _LATE_BLOCK, 4)
+    if "mapping values are not allowed" in problem and late_block is not None:
+        return late_block, (
             "YAML syntax error: text before a '|' or '>' that should start a block of text; "
             "put the '|' or '>' right after the colon, and the text on the lines below it"
         )
@@ -322,7 +323,7 @@ def _describe_syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[Posi
 
 
 _KEY_WITHOUT_SPACE = re.compile(r"\s*([A-Za-z_][\w-]*):[A-Za-z0-9]")
-_DASH_WITHOUT_SPACE = re.compile(r"\s*-[A-Za-z_][\w-]*:")
+_DASH_WITHOUT_SPACE = re.compile(r"\s*(-)[A-Za-z_][\w-]*:")
 """A list item written `-id: x`, which YAML reads as a key '-id'."""
 
 
@@ -394,32 +395,22 @@ def _line(text: str, mark: Any) -> str:
     return lines[mark.line] if mark is not None and mark.line < len(lines) else ""
 
 
-def _dash_without_space(text: str, mark: Any) -> Position | None:
-    """Where a list item lacks the space after its '-', on the line of `mark` or just above."""
+def _nearby(text: str, mark: Any, pattern: re.Pattern[str], reach: int) -> Position | None:
+    """Where the first group of `pattern` is, on the line of `mark` or one of the `reach` - 1
+    lines above it: the slip that caused an error found further down."""
     if mark is None:
         return None
     lines = text.split("\n")
-    for number in range(min(mark.line, len(lines) - 1), max(mark.line - 3, -1), -1):
-        if _DASH_WITHOUT_SPACE.match(lines[number]):
-            return Position(number + 1, lines[number].index("-") + 1)
+    for number in range(min(mark.line, len(lines) - 1), max(mark.line - reach, -1), -1):
+        if found := pattern.match(lines[number]):
+            return Position(number + 1, found.start(1) + 1)
     return None
 
 
-_LATE_BLOCK = re.compile(r"\s*(?:-\s+)?[\w-]+:\s+([^:\[{'\"]*)\s([|>][-+]?)\s*$")
+_LATE_BLOCK = re.compile(r"\s*(?:-\s+)?[\w-]+:\s+[^:\[{'\"]*\s([|>][-+]?)\s*$")
 """A line like `summary: Some words >-`: text typed in front of a block indicator. Text that
 holds a colon, a quote or a bracket is more likely two lines joined (`confidence: high
 summary: >-`)."""
-
-
-def _late_block(text: str, mark: Any) -> Position | None:
-    """Where a block indicator follows text, on one of the lines just above `mark`."""
-    if mark is None:
-        return None
-    lines = text.split("\n")
-    for number in range(min(mark.line, len(lines) - 1), max(mark.line - 4, -1), -1):
-        if late := _LATE_BLOCK.match(lines[number]):
-            return Position(number + 1, late.start(2) + 1)
-    return None
 
 
 def _mark(mark: Any) -> Position:
