@@ -81,3 +81,29 @@ def test_pagefind_failing_fails_the_build_with_what_it_said(
     assert "pagefind failed" in caplog.text
     assert "--no-such" in caplog.text
     assert index_files(project.site) == published
+
+
+def indexed_pages(site: Path) -> dict[str, str]:
+    """Each indexed page's URL and its text."""
+    pages = {}
+    for fragment in (site / "pagefind" / "fragment").iterdir():
+        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        pages[data["url"]] = data["content"]
+    return pages
+
+
+def test_a_verdict_is_searchable_only_on_the_page_of_the_claim_that_has_it(
+    project: Project,
+) -> None:
+    # ferry-300 is rated Wrong; it was first published as Unproven, and its article reported
+    # it accurately. Searching for "Unproven" or "Accurate" must not find it, nor its article.
+    build_in_process(project)
+    pages = indexed_pages(project.site)
+    claim, article = pages["/claims/ferry-300/"], pages["/sources/article/"]
+    assert "Wrong" in claim
+    for label in ("Unproven", "Accurate", "Wrong"):
+        assert label not in article, label
+    for label in ("Unproven", "Accurate"):
+        assert label not in claim, label
+    assert "How accurately" not in claim
+    assert "Several sources agree" not in claim, "the confidence level's definition"
