@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,8 @@ class CheckOptions:
     style: Style = "text"
     strict: bool = False
     """Count hygiene warnings as errors."""
+    every_warning: bool = False
+    """Print every warning, not only the first REPEATS with each message."""
     stale_days: int = hygiene.DEFAULT_STALE_DAYS
     base: str | None = None
     """A claims file or git revision that the append-only rule compares with."""
@@ -45,7 +48,7 @@ def run_check(
                 "below; fix them and check again"
             )
             _note(note, options.style, out, err)
-        return _finish([Finding(p, "error") for p in error.problems], options.style, out, err)
+        return _finish([Finding(p, "error") for p in error.problems], options, out, err)
     errors = []
     logged: list[Problem] = []
     if options.base is not None:
@@ -70,8 +73,8 @@ def run_check(
         key=lambda finding: _order(finding.problem),
     )
     if any(finding.severity == "error" for finding in findings):
-        return _finish(findings, options.style, out, err)
-    _print(findings, options.style, out, err)
+        return _finish(findings, options, out, err)
+    _print(findings, options, out, err)
     catalog = loaded.catalog
     warned = f", {counted(len(warnings), 'warning')}" if warnings else ""
     print(
@@ -86,10 +89,10 @@ _NAMED = 10
 """How many records a note names that were not compared; it counts the others."""
 
 
-def _note(note: str, style: Style, out: TextIO, err: TextIO) -> None:
+def _note(note: str, style: Style, out: TextIO, err: TextIO, title: str = "check --base") -> None:
     """A note line; on GitHub, a notice that the workflow run shows with the annotations."""
     if style == "github":
-        print(f"::notice title=check --base::{escape_data(note)}", file=out)
+        print(f"::notice title={title}::{escape_data(note)}", file=out)
     else:
         print(f"note: {note}", file=err)
 
@@ -117,18 +120,39 @@ def _base_notes(base: Base, name: str) -> list[str]:
     return notes
 
 
-def _finish(findings: list[Finding], style: Style, out: TextIO, err: TextIO) -> int:
-    _print(findings, style, out, err)
+def _finish(findings: list[Finding], options: CheckOptions, out: TextIO, err: TextIO) -> int:
+    _print(findings, options, out, err)
     errors = sum(finding.severity == "error" for finding in findings)
     print(f"{counted(errors, 'problem')} found; nothing was written", file=err)
     return 1
 
 
-def _print(findings: list[Finding], style: Style, out: TextIO, err: TextIO) -> None:
-    """Annotations go to standard output, where GitHub reads them; lines to standard error."""
-    stream = out if style == "github" else err
+REPEATS = 3
+"""How many warnings with the same message `check` prints; it counts the others."""
+
+
+def _print(findings: list[Finding], options: CheckOptions, out: TextIO, err: TextIO) -> None:
+    """Annotations go to standard output, where GitHub reads them; lines to standard error.
+
+    A warning that recurs, such as a missing archived copy on every source of a new desk,
+    would bury the others: past REPEATS, its lines are counted in a note instead.
+    """
+    stream = out if options.style == "github" else err
+    times: Counter[str] = Counter()
     for finding in findings:
-        print(format_finding(finding, style), file=stream)
+        if finding.severity == "warning" and not options.every_warning:
+            times[finding.problem.message] += 1
+            if times[finding.problem.message] > REPEATS:
+                continue
+        print(format_finding(finding, options.style), file=stream)
+    for message, count in times.items():
+        if count > REPEATS:
+            gist = message.split(";")[0]
+            note = (
+                f"{counted(count - REPEATS, 'more warning')} like those above: {gist}; "
+                "`check --every-warning` prints each"
+            )
+            _note(note, options.style, out, err, title="check")
 
 
 def _order(problem: Problem) -> tuple[str, int, int]:

@@ -21,7 +21,7 @@ from generator import (
     sitecheck,
     textedit,
 )
-from generator.checking import CheckOptions, run_check
+from generator.checking import REPEATS, CheckOptions, run_check
 from generator.load import load_catalog
 from generator.problems import CatalogError, counted
 from generator.revisions import RevisionError, load_base
@@ -79,6 +79,12 @@ def make_parser() -> argparse.ArgumentParser:
         help="text: file:line:column lines (the default); github: GitHub Actions annotations",
     )
     check.add_argument("--strict", action="store_true", help="count warnings as errors")
+    check.add_argument(
+        "--every-warning",
+        action="store_true",
+        help=f"print every warning (by default, a message is printed {REPEATS} times "
+        "and the rest are counted)",
+    )
     check.add_argument(
         "--stale-days",
         type=int,
@@ -172,6 +178,7 @@ def _dispatch(arguments: argparse.Namespace) -> int:
         options = CheckOptions(
             style=arguments.format,
             strict=arguments.strict,
+            every_warning=arguments.every_warning,
             stale_days=arguments.stale_days,
             base=arguments.base,
         )

@@ -32,7 +32,7 @@ def find_warnings(
                 (
                     ("sources", index, "url"),
                     "no archived copy; add archive_url, a copy of the page in a web archive, "
-                    "in case the page changes or goes",
+                    "in case the page changes or disappears",
                 )
             )
     cited = {item.source for claim in catalog.claims for item in claim.appearances} | {

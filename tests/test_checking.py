@@ -93,7 +93,7 @@ HYGIENE = VALID_TEXT.replace(
 )
 HYGIENE_WARNINGS = [
     "claims.yaml:50:10: warning: sources[1].url: no archived copy; add archive_url, a copy of "
-    "the page in a web archive, in case the page changes or goes",
+    "the page in a web archive, in case the page changes or disappears",
     "claims.yaml:51:9: warning: sources[2].id: no claim cites source 'unused-report'; cite it "
     "in appearances or evidence, or remove it",
     "claims.yaml:62:9: warning: claimants[1].id: no claim names claimant 'nobody'; use it, "
@@ -116,6 +116,43 @@ def test_hygiene_warnings_point_at_their_lines(
     # 31 days is within the default limit: that warning goes.
     status, out, err = check(capsys, "claims.yaml")
     assert (status, len(err.splitlines())) == (0, 3)
+
+
+def test_a_warning_that_recurs_is_printed_three_times_then_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    unarchived = "".join(
+        f"  - id: report-{number}\n    title: Report\n    title_kind: description\n"
+        f"    kind: news-report\n    url: https://news.example.org/{number}\n"
+        for number in range(4)
+    )
+    text = HYGIENE.replace("claimants:\n", f"{unarchived}claimants:\n")
+    write(tmp_path, text)
+    status, out, err = check(capsys, "claims.yaml")
+    assert status == 0
+    lines = err.splitlines()
+    unarchived_lines = [line for line in lines if "no archived copy" in line]
+    assert len(unarchived_lines) == 4, "three warnings and the note that counts the rest"
+    assert lines[-1] == (
+        "note: 2 more warnings like those above: no archived copy; "
+        "`check --every-warning` prints each"
+    )
+    assert "no claim names claimant 'nobody'" in err, "the other warnings are all printed"
+    assert out.endswith("no problems, 12 warnings\n"), "the count includes them all"
+
+    status, out, err = check(capsys, "--every-warning", "claims.yaml")
+    assert len([line for line in err.splitlines() if "no archived copy" in line]) == 5
+    assert "note:" not in err
+
+    status, out, _ = check(capsys, "--format", "github", "claims.yaml")
+    assert out.count("::warning ") == 3 + 7
+    assert "::notice title=check::2 more warnings like those above: no archived copy;" in out
+
+    # Errors are never counted away: with --strict every warning is one.
+    status, _, err = check(capsys, "--strict", "claims.yaml")
+    assert status == 1
+    assert len([line for line in err.splitlines() if "no archived copy" in line]) == 5
 
 
 def test_an_analysis_that_loses_markup_when_published_gets_a_warning_naming_it(
@@ -154,7 +191,7 @@ def test_strict_turns_warnings_into_errors(
     assert (status, out) == (1, "")
     assert err.splitlines() == [
         "claims.yaml:50:10: sources[1].url: no archived copy; add archive_url, a copy of the "
-        "page in a web archive, in case the page changes or goes",
+        "page in a web archive, in case the page changes or disappears",
         "1 problem found; nothing was written",
     ]
     status, out, _ = check(capsys, "--strict", "--format", "github", "claims.yaml")
@@ -171,7 +208,7 @@ def test_warnings_as_github_annotations(
     assert status == 0
     assert out.splitlines() == [
         "::warning file=claims.yaml,line=50,col=10,title=sources[1].url::no archived copy; add "
-        "archive_url, a copy of the page in a web archive, in case the page changes or goes",
+        "archive_url, a copy of the page in a web archive, in case the page changes or disappears",
         "claims.yaml: 1 claims, 2 sources: no problems, 1 warning",
     ]
 

@@ -127,7 +127,7 @@ def test_the_editors_loop(repository: Path) -> None:
     assert (refused.returncode, refused.stdout) == (1, "")
     assert refused.stderr.splitlines() == [
         "claims.yaml:50:10: warning: sources[1].url: no archived copy; add archive_url, a copy "
-        "of the page in a web archive, in case the page changes or goes",
+        "of the page in a web archive, in case the page changes or disappears",
         "claims.yaml:85:15: claims[0].history[1].note: the history entry of 2024-03-03 was "
         "edited (note was 'The operator publishes its specifications.'); history is "
         "append-only: restore it, and add a new entry (correction: true if it corrects our "
@@ -140,7 +140,7 @@ def test_the_editors_loop(repository: Path) -> None:
     assert annotated.returncode == 1
     assert annotated.stdout.splitlines() == [
         "::warning file=claims.yaml,line=50,col=10,title=sources[1].url::no archived copy; add "
-        "archive_url, a copy of the page in a web archive, in case the page changes or goes",
+        "archive_url, a copy of the page in a web archive, in case the page changes or disappears",
         "::error file=claims.yaml,line=85,col=15,title=claims[0].history[1].note::the history "
         "entry of 2024-03-03 was edited (note was 'The operator publishes its specifications.'); "
         "history is append-only: restore it, and add a new entry (correction: true if it "

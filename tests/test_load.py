@@ -456,7 +456,7 @@ def test_check_warns_where_the_data_contradicts_itself(
         f"{path}:7:3: warning: publisher: no email: readers cannot see who runs and pays for "
         "the desk or how to reach it; add them",
         f"{path}:50:10: warning: sources[1].url: no archived copy; add archive_url, a copy of "
-        "the page in a web archive, in case the page changes or goes",
+        "the page in a web archive, in case the page changes or disappears",
         f"{path}:64:19: warning: claims[0].appearances[0].accuracy: 'accurate' says the source "
         "reported the claim accurately, but the appearance lists errors of fact; lower the "
         "accuracy or move the text to 'note:'",
