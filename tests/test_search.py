@@ -106,4 +106,7 @@ def test_a_verdict_is_searchable_only_on_the_page_of_the_claim_that_has_it(
     for label in ("Unproven", "Accurate"):
         assert label not in claim, label
     assert "How accurately" not in claim
+    # Nor the words around the badges: a result's excerpt would read "verdict ; appeared".
+    assert "with the verdict" not in claim
+    assert ": verdict" not in article and "appeared here" not in article
     assert "Several sources agree" not in claim, "the confidence level's definition"
