@@ -164,6 +164,30 @@ def test_header_search_closes_with_escape_and_enter_opens_the_first_result(visit
     page.wait_for_url("**/claims/**")
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_header_search_closes_when_the_keyboard_leaves_it(
+    visit: Any, viewport: dict[str, int]
+) -> None:
+    page = visit(viewport=viewport).open(CLAIM)
+    box = page.locator("header .md-search__input")
+    page.keyboard.press("/")
+    page.keyboard.type("Peskov")
+    page.locator("header .fc-result__link").first.wait_for(timeout=10_000)
+    inside = "document.activeElement.closest('.md-search') !== null"
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if not page.evaluate(inside):
+            break
+    assert not page.evaluate(inside), "Tab never left the search"
+    assert not page.locator("#__search").is_checked(), "the search still covers the page"
+    expect(page.locator(".md-search__output")).to_be_hidden()
+    # Shift+Tab from the box leaves it the other way.
+    page.keyboard.press("/")
+    expect(box).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    assert not page.locator("#__search").is_checked()
+
+
 def test_search_without_its_index_says_so(visit: Any) -> None:
     reader = visit()
     reader.page.route("**/pagefind/**", lambda route: route.abort())

@@ -174,6 +174,11 @@
       loadPagefind();
     });
     input.addEventListener("input", function () { search.run(input.value); });
+    // Tabbing out of the search closes it: open, it would cover the page that now has focus.
+    // Focus that goes nowhere (another window, a click on the page's background) keeps it open.
+    container.addEventListener("focusout", function (event) {
+      if (event.relatedTarget && !container.contains(event.relatedTarget)) toggle.checked = false;
+    });
     form.addEventListener("reset", function () {
       window.setTimeout(function () { search.run(""); input.focus(); }, 0);
     });
