@@ -135,6 +135,12 @@ def appeared_in(claim: Claim, source_id: str) -> bool:
     return any(item.source == source_id for item in claim.appearances)
 
 
+def rating_before(claim: Claim, entry: HistoryEntry) -> str | None:
+    """The verdict the claim had before `entry`; None when `entry` published the check."""
+    position = claim.history.index(entry)
+    return claim.history[position - 1].rating if position else None
+
+
 def current_since(claim: Claim) -> date:
     """When the current verdict was first given: later entries may only add evidence."""
     since = claim.history[-1].date

@@ -24,13 +24,14 @@ from typing import Any, NamedTuple
 
 from generator import escape, metadata, paths, templates
 from generator.charts import claims_per_month
-from generator.lookups import Index, cited_sources, current_since
+from generator.lookups import Index, cited_sources, current_since, rating_before
 from generator.model import Claim, Rating, Source, field_reference
 from generator.quotes import mark_quotes, paragraphs
 from generator.structured import StructuredData
 
 CLAIMS_PER_PAGE = 100
 LATEST_CHECKS = 10
+LATEST_CHANGES = 8
 SOURCES_PER_PAGE = 200
 META_START = "<!-- factcheck "
 META_END = " -->\n"
@@ -392,7 +393,13 @@ def snippets(index: Index) -> dict[str, tuple[str, Mapping[str, Any]]]:
         ),
         "latest-changes": (
             "_latest_changes.md.j2",
-            {"changes": index.latest_changes[:8], "ratings": index.ratings},
+            {
+                "changes": [
+                    (entry, claim, rating_before(claim, entry))
+                    for entry, claim in index.latest_changes[:LATEST_CHANGES]
+                ],
+                "ratings": index.ratings,
+            },
         ),
         "field-reference": ("_field_reference.md.j2", {"models": field_reference()}),
         "publisher": ("_publisher.md.j2", {"publisher": index.catalog.publisher}),

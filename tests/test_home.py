@@ -1,13 +1,15 @@
-"""The home page leads with the latest fact checks, then the verdict chart."""
+"""The home page leads with the latest fact checks, then the verdict chart, then what changed."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import lxml.html
 
 from generator.load import load_catalog
 from tests.conftest import REPO
+from tests.golden import render_fixture
 
 
 def test_the_home_page_leads_with_the_latest_fact_checks(real_site: Path) -> None:
@@ -34,3 +36,16 @@ def test_the_home_page_leads_with_the_latest_fact_checks(real_site: Path) -> Non
     order = list(article.iter())
     (chart,) = article.xpath('.//*[@class="fc-counts"]')
     assert order.index(chart) > order.index(items[-1])
+
+
+def test_latest_changes_say_what_each_entry_did() -> None:
+    # The fixture holds a check published, a verdict changed and a correction that kept the
+    # verdict; each must read as what it was, not as a new verdict.
+    lines = render_fixture().snippets["latest-changes"].splitlines()
+    said = [re.sub(r"<[^>]+>", "", line.split("). ", 1)[1]) for line in lines]
+    assert said == [
+        "Correction; the verdict stays False.",
+        "Published with the verdict True.",
+        "Verdict changed from Unproven to False.",
+        "Published with the verdict Unproven.",
+    ]
