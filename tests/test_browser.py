@@ -329,6 +329,21 @@ def test_on_a_phone_a_list_box_sorts_the_claims_and_keeps_the_order_in_the_url(
     expect(page.get_by_label("Sort by")).to_have_value("verdict:desc")
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_what_changed_in_a_claims_updates_takes_the_width_it_needs(
+    visit: Any, viewport: dict[str, int]
+) -> None:
+    # On a phone a third of a column made one update's note a strip 1,500 px tall: the note
+    # goes below its date and verdict there, at the full width of the list.
+    page = visit(viewport=viewport).open("claims/peskov-fake-news/")
+    for log in page.locator(".fc-log").all():
+        box = log.bounding_box()
+        note = log.locator("tbody tr").first.locator("td").last.bounding_box()
+        assert box is not None and note is not None
+        share = note["width"] / box["width"]
+        assert share > (0.85 if viewport is PHONE else 0.5), share
+
+
 DATES = "nodes => nodes.map(node => node.getAttribute('datetime'))"
 
 
