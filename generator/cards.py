@@ -43,7 +43,7 @@ FOLDER = "cards"
 # that they match). White text passes WCAG AA on each.
 VERDICT_COLOURS = {
     "confirmed": "#1b5e20",
-    "partly-confirmed": "#33691e",
+    "partly-confirmed": "#006064",
     "unproven": "#5f4b00",
     "misleading": "#a43c00",
     "incorrect": "#b71c1c",
