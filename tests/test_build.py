@@ -85,14 +85,22 @@ def test_broken_claims_file_fails_the_build_and_keeps_the_previous_site(tmp_path
 
 
 def test_every_link_between_pages_of_the_built_site_resolves(real_site: Path) -> None:
-    # Generated pages link in raw HTML, which MkDocs does not check: check every link here.
+    # Generated pages link in raw HTML, which MkDocs does not check: check every link here,
+    # and every anchor it names.
     import posixpath
     from urllib.parse import unquote, urlsplit
 
     import lxml.html
 
     broken = []
-    checked = 0
+    checked = anchors = 0
+    ids: dict[Path, set[str]] = {}
+
+    def ids_of(path: Path) -> set[str]:
+        if path not in ids:
+            ids[path] = set(lxml.html.fromstring(path.read_bytes()).xpath("//@id"))
+        return ids[path]
+
     for page in real_site.rglob("*.html"):
         folder = posixpath.dirname(page.relative_to(real_site).as_posix())
         for element in lxml.html.fromstring(page.read_bytes()).iter("a", "link"):
@@ -105,7 +113,14 @@ def test_every_link_between_pages_of_the_built_site_resolves(real_site: Path) ->
             relative = posixpath.normpath(posixpath.join(base, unquote(parts.path).lstrip("/")))
             target = real_site / relative
             checked += 1
-            if not (target.is_file() or (target / "index.html").is_file()):
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
                 broken.append(f"{page.relative_to(real_site)}: {href}")
-    assert checked > 1000
+            elif parts.fragment and target.suffix == ".html":
+                # An anchor that names nothing leaves the reader at the top of the page.
+                anchors += 1
+                if unquote(parts.fragment) not in ids_of(target):
+                    broken.append(f"{page.relative_to(real_site)}: {href} (no such anchor)")
+    assert checked > 1000 and anchors > 100
     assert broken == []
