@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import lxml.html
@@ -41,8 +40,8 @@ def test_the_home_page_leads_with_the_latest_fact_checks(real_site: Path) -> Non
 def test_latest_changes_say_what_each_entry_did() -> None:
     # The fixture holds a check published, a verdict changed and a correction that kept the
     # verdict; each must read as what it was, not as a new verdict.
-    lines = render_fixture().snippets["latest-changes"].splitlines()
-    said = [re.sub(r"<[^>]+>", "", line.split("). ", 1)[1]) for line in lines]
+    items = lxml.html.fromstring(render_fixture().snippets["latest-changes"]).xpath("//li")
+    said = [item.text_content().split(". ", 1)[1] for item in items]
     assert said == [
         "Correction; the verdict stays False.",
         "Published with the verdict True.",
