@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from generator import cards, escape, paths
 from generator.lookups import Index
-from generator.model import Claim, Source, SourceKind
+from generator.model import Claim, ClaimantKind, Source, SourceKind
 
 DESCRIPTION_LIMIT = 160
 EPOCH = "1970-01-01"
@@ -42,6 +42,19 @@ KIND_NAMES: dict[SourceKind, str] = {
     "satellite-imagery": "Satellite imagery",
     "analysis": "Analysis",
     "other": "Document",
+}
+
+CLAIMANT_KIND_NAMES: dict[ClaimantKind, str] = {
+    "government": "Government",
+    "head-of-state": "Head of state or government",
+    "intelligence-agency": "Intelligence agency",
+    "military": "Military",
+    "spokesperson": "Spokesperson",
+    "official": "Official",
+    "media": "News outlet or publisher",
+    "analyst": "Analyst",
+    "international-body": "International body",
+    "unattributed": "Unnamed sources",
 }
 
 Tag = tuple[str, str, Markup]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +26,7 @@ from typing import Any, NamedTuple
 from generator import escape, metadata, paths, templates
 from generator.charts import claims_per_month
 from generator.lookups import Index, cited_sources, current_since, rating_before
-from generator.model import Claim, Rating, Source, field_reference
+from generator.model import Claim, Claimant, Rating, Source, field_reference
 from generator.quotes import mark_quotes, paragraphs
 from generator.structured import StructuredData
 
@@ -311,7 +312,13 @@ def _claims_list(index: Index, rows: list[ClaimRow], site_url: str) -> Iterator[
     first = metadata.list_descriptions(index)[paths.CLAIMS]
     for pagination, chunk in _paginate(paths.CLAIMS, rows, CLAIMS_PER_PAGE):
         title = "All claims" if pagination.number == 1 else f"All claims, page {pagination.number}"
-        values = {"rows": chunk, "pagination": pagination, "months": months, "filters": filters}
+        values: dict[str, object] = {
+            "rows": chunk,
+            "pagination": pagination,
+            "months": months,
+            "filters": filters,
+            "about": None,
+        }
         inputs = (SCALE, tuple(chunk), pagination, tuple(months), repr(filters), first)
         path = pagination.paths[pagination.number - 1]
         description = first if pagination.number == 1 else _page_description(title, pagination)
@@ -349,7 +356,8 @@ def _claimant_pages(index: Index, rows: list[ClaimRow], site_url: str) -> Iterat
     for claimant in claimants:
         heading = f"Claims by {claimant.name}"
         first = paths.claimant(claimant.id)
-        yield from _row_pages(index, site_url, first, heading, by_claimant[claimant.id], None)
+        rows = by_claimant[claimant.id]
+        yield from _row_pages(index, site_url, first, heading, rows, None, claimant)
 
 
 def _row_pages(
@@ -359,11 +367,26 @@ def _row_pages(
     heading: str,
     rows: list[ClaimRow],
     rating: Rating | None,
+    claimant: Claimant | None = None,
 ) -> Iterator[Page]:
+    """A list of claims: those with a verdict (`rating`), or those of a `claimant`, whose kind
+    and the verdicts their claims got are shown above them."""
+    about = None
+    if claimant is not None:
+        rated = Counter(row.verdict.id for row in rows)
+        counts = [(rating, rated[rating.id]) for rating in index.catalog.ratings]
+        kind = metadata.CLAIMANT_KIND_NAMES[claimant.kind]
+        about = {"claimant": claimant, "kind": kind, "counts": counts}
     for pagination, chunk in _paginate(first, rows, CLAIMS_PER_PAGE):
         title = heading if pagination.number == 1 else f"{heading}, page {pagination.number}"
-        values = {"rows": chunk, "pagination": pagination, "heading": heading, "rating": rating}
-        inputs = (SCALE, tuple(chunk), pagination, heading)
+        values = {
+            "rows": chunk,
+            "pagination": pagination,
+            "heading": heading,
+            "rating": rating,
+            "about": about,
+        }
+        inputs = (SCALE, tuple(chunk), pagination, heading, repr(about))
         path = pagination.paths[pagination.number - 1]
         meta = _rows_meta(index, path, title, _page_description(title, pagination), site_url, chunk)
         yield Page(path, "claim_list.md.j2", title, values, inputs, meta)

@@ -7,6 +7,7 @@ from pathlib import Path
 import lxml.html
 
 from generator.load import load_catalog
+from generator.model import Catalog, Claim, Claimant
 from tests.conftest import GOLDEN, REPO, copy_project, mkdocs
 
 
@@ -124,3 +125,33 @@ def test_every_link_between_pages_of_the_built_site_resolves(real_site: Path) ->
                     broken.append(f"{page.relative_to(real_site)}: {href} (no such anchor)")
     assert checked > 1000 and anchors > 100
     assert broken == []
+
+
+def test_a_claimants_page_says_what_kind_of_claimant_and_how_their_claims_were_rated(
+    real_site: Path,
+) -> None:
+    catalog = load_catalog(REPO / "claims.yaml")
+    publisher = next(
+        c for c in catalog.claimants if not c.named and len(_claims_of(catalog, c)) > 1
+    )
+    page = lxml.html.fromstring(
+        (real_site / "claimants" / publisher.id / "index.html").read_bytes()
+    )
+    article = page.xpath("//article")[0]
+    about = article.xpath('.//p[@class="fc-claimant"]')[0].text_content()
+    assert about.startswith("Kind of claimant: News outlet or publisher")
+    assert "whose name is not known" in about
+    # The chart of verdicts counts every claim of theirs, by verdict.
+    chart = article.xpath('.//svg[contains(@aria-labelledby, "claimant-verdicts")]')[0]
+    description = chart.xpath('.//*[local-name()="desc"]')[0].text_content()
+    ratings = {rating.id: rating.label for rating in catalog.ratings}
+    for rating_id, label in ratings.items():
+        count = sum(claim.rating == rating_id for claim in _claims_of(catalog, publisher))
+        assert f"{label}: {count}" in description
+    # Every row is theirs: no Claimant column.
+    headers = [th.text_content() for th in article.xpath(".//table//th")]
+    assert "Claimant" not in headers and "Verdict" in headers
+
+
+def _claims_of(catalog: Catalog, claimant: Claimant) -> list[Claim]:
+    return [claim for claim in catalog.claims if claim.claimant == claimant.id]
