@@ -6,6 +6,7 @@ then review the diff of tests/fixtures/golden/expected/ before committing.
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +23,18 @@ TODAY = date(2026, 1, 1)
 def render_fixture() -> Site:
     """Render the fixture catalog exactly as the golden files were made."""
     catalog = load_catalog(FIXTURE / "claims.yaml", today=TODAY)
+    return render_site(catalog, read_seed_texts(catalog, FIXTURE), SETTINGS)
+
+
+def render_edited_fixture(folder: Path, *edits: tuple[str, str]) -> Site:
+    """Render the fixture catalog with each (old, new) edit made once, as a file in `folder`."""
+    text = (FIXTURE / "claims.yaml").read_text("utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    (folder / "claims.yaml").write_text(text, "utf-8")
+    shutil.copytree(FIXTURE / "seeds", folder / "seeds", dirs_exist_ok=True)
+    catalog = load_catalog(folder / "claims.yaml", today=TODAY)
     return render_site(catalog, read_seed_texts(catalog, FIXTURE), SETTINGS)
 
 

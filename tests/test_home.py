@@ -8,7 +8,7 @@ import lxml.html
 
 from generator.load import load_catalog
 from tests.conftest import REPO
-from tests.golden import render_fixture
+from tests.golden import render_edited_fixture
 
 
 def test_the_home_page_leads_with_the_latest_fact_checks(real_site: Path) -> None:
@@ -37,12 +37,30 @@ def test_the_home_page_leads_with_the_latest_fact_checks(real_site: Path) -> Non
     assert order.index(chart) > order.index(items[-1])
 
 
-def test_latest_changes_say_what_each_entry_did() -> None:
+def test_latest_changes_say_what_each_entry_did(tmp_path: Path) -> None:
     # The fixture holds a check published, a verdict changed and a correction that kept the
-    # verdict; each must read as what it was, not as a new verdict.
-    items = lxml.html.fromstring(render_fixture().snippets["latest-changes"]).xpath("//li")
+    # verdict; one claim gains a review that keeps it, then a correction that changes it.
+    # Each must read as what it was, not as a new verdict.
+    entry = "        note: Confirmed from the city's statement.\n"
+    later = (
+        "      - date: 2024-04-01\n        rating: accurate\n        note: Reviewed again\n"
+        "      - date: 2024-05-01\n        rating: unproven\n        correction: true\n"
+        "        note: We had misread the statement\n"
+    )
+    site = render_edited_fixture(
+        tmp_path,
+        (
+            "    rating: accurate\n    confidence: high\n    summary: The mayor",
+            "    rating: unproven\n    confidence: high\n    summary: The mayor",
+        ),
+        (entry, entry + later),
+        ("reviewed: 2024-03-05", "reviewed: 2024-05-01"),
+    )
+    items = lxml.html.fromstring(site.snippets["latest-changes"]).xpath("//li")
     said = [item.text_content().split(". ", 1)[1] for item in items]
     assert said == [
+        "Verdict changed from True to Unproven, correcting an error.",
+        "Reviewed; the verdict stays True.",
         "Correction; the verdict stays False.",
         "Published with the verdict True.",
         "Verdict changed from Unproven to False.",

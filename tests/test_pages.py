@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,9 +13,16 @@ from generator.load import load_catalog
 from generator.lookups import Index
 from generator.pages import read_meta
 from generator.quotes import Marked, mark_quotes, normalise, paragraphs
-from generator.site import read_seed_texts, render_site
+from generator.site import read_seed_texts
 from generator.templates import linker
-from tests.golden import EXPECTED, FIXTURE, SETTINGS, TODAY, golden_files, render_fixture
+from tests.golden import (
+    EXPECTED,
+    FIXTURE,
+    TODAY,
+    golden_files,
+    render_edited_fixture,
+    render_fixture,
+)
 
 
 def expected_files() -> dict[str, str]:
@@ -86,17 +92,11 @@ def test_a_verdict_that_never_changed_is_not_shown_as_a_change(tmp_path: Path) -
     # A review that keeps the verdict adds a history entry; the card must not then say
     # "since" its first date, nor repeat the same verdict as the first one, nor chart it.
     entry = "        note: Confirmed from the city's statement.\n"
-    text = (FIXTURE / "claims.yaml").read_text("utf-8")
-    assert entry in text and "    reviewed: 2024-03-05\n" in text
     review = "      - date: 2024-04-01\n        rating: accurate\n        note: Reviewed again\n"
-    text = text.replace(entry, entry + review, 1)
-    text = text.replace("reviewed: 2024-03-05", "reviewed: 2024-04-01")
-    path = tmp_path / "claims.yaml"
-    path.write_text(text, "utf-8")
-    shutil.copytree(FIXTURE / "seeds", tmp_path / "seeds")
-    catalog = load_catalog(path, today=TODAY)
-    page = render_site(catalog, read_seed_texts(catalog, FIXTURE), SETTINGS).pages
-    card, updates = page["claims/mayor-historic.md"].split("## Updates")
+    site = render_edited_fixture(
+        tmp_path, (entry, entry + review), ("reviewed: 2024-03-05", "reviewed: 2024-04-01")
+    )
+    card, updates = site.pages["claims/mayor-historic.md"].split("## Updates")
     assert "Reviewed again" in updates
     assert "since" not in card.split("## The claim")[0]
     assert "with the verdict" not in card
