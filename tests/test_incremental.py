@@ -2,10 +2,10 @@
 
 Each example starts from the valid fixture, in one claims file or split over included files,
 and applies random edits: a verdict change, a new claim, a deleted claim, a retired claim, a
-renamed id, an appearance's accuracy, an edited source or claimant, a changed template. After
-every edit the page store (with its parse cache, both kept from step to step as under
-`mkdocs serve`) must hold exactly the files of a clean render, byte for byte, and must not have
-rendered pages whose inputs did not change.
+renamed id, an appearance's accuracy, an edited source, a claimant's name or kind, a changed
+template. After every edit the page store (with its parse cache, both kept from step to step
+as under `mkdocs serve`) must hold exactly the files of a clean render, byte for byte, and must
+not have rendered pages whose inputs did not change.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ TODAY = date(2025, 1, 1)
 SETTINGS = Settings("https://fixture.example.org/")
 EDITS = (
     "verdict", "add", "delete", "retire", "rename", "accuracy", "source", "claimant",
-    "template", "nothing",
+    "claimant-kind", "template", "nothing",
 )  # fmt: skip
 
 
@@ -102,6 +102,13 @@ class Workspace:
         elif edit == "claimant":
             claimant = self.data["claimants"][pick % len(self.data["claimants"])]
             claimant["name"] = f"{claimant['name'].split(' [')[0]} [{self.fresh('edit')}]"
+        elif edit == "claimant-kind":
+            # The kind is shown on the claimant's page and decides the claimant's type in the
+            # structured data of each of their claims.
+            claimant = self.data["claimants"][pick % len(self.data["claimants"])]
+            kinds = ["official", "government", "spokesperson"]
+            current = kinds.index(claimant["kind"]) if claimant["kind"] in kinds else -1
+            claimant["kind"] = kinds[(current + 1) % len(kinds)]
         elif edit == "template":
             names = sorted(path.name for path in self.templates.glob("*.md.j2"))
             target = self.templates / names[pick % len(names)]
