@@ -15,6 +15,9 @@ from generator.problems import CatalogError, Problem, counted
 from generator.report import Finding, Severity, Style, escape_data, format_finding
 from generator.revisions import Base, RevisionError, load_base
 
+REPEATS = 3
+"""How many warnings of one kind `check` prints; it counts the others."""
+
 
 @dataclass(frozen=True)
 class CheckOptions:
@@ -24,7 +27,7 @@ class CheckOptions:
     strict: bool = False
     """Count hygiene warnings as errors."""
     every_warning: bool = False
-    """Print every warning, not only the first REPEATS with each message."""
+    """Print every warning, not only the first REPEATS of each kind."""
     stale_days: int = hygiene.DEFAULT_STALE_DAYS
     base: str | None = None
     """A claims file or git revision that the append-only rule compares with."""
@@ -47,7 +50,7 @@ def run_check(
                 f"the history was not compared with {options.base}, because of the problems "
                 "below; fix them and check again"
             )
-            _note(note, options.style, out, err)
+            _note(note, options.style, out, err, title="check --base")
         return _finish([Finding(p, "error") for p in error.problems], options, out, err)
     errors = []
     logged: list[Problem] = []
@@ -58,7 +61,7 @@ def run_check(
             print(f"error: {error}", file=err)
             return 1
         for note in _base_notes(base, options.base):
-            _note(note, options.style, out, err)
+            _note(note, options.style, out, err, title="check --base")
         if base.published is not None:
             errors = history.check_append_only(base.published, loaded, today=today)
             logged = history.unlogged_source_changes(base.published, loaded, today=today)
@@ -89,7 +92,7 @@ _NAMED = 10
 """How many records a note names that were not compared; it counts the others."""
 
 
-def _note(note: str, style: Style, out: TextIO, err: TextIO, title: str = "check --base") -> None:
+def _note(note: str, style: Style, out: TextIO, err: TextIO, title: str) -> None:
     """A note line; on GitHub, a notice that the workflow run shows with the annotations."""
     if style == "github":
         print(f"::notice title={title}::{escape_data(note)}", file=out)
@@ -127,32 +130,33 @@ def _finish(findings: list[Finding], options: CheckOptions, out: TextIO, err: Te
     return 1
 
 
-REPEATS = 3
-"""How many warnings with the same message `check` prints; it counts the others."""
-
-
 def _print(findings: list[Finding], options: CheckOptions, out: TextIO, err: TextIO) -> None:
     """Annotations go to standard output, where GitHub reads them; lines to standard error.
 
     A warning that recurs, such as a missing archived copy on every source of a new desk,
-    would bury the others: past REPEATS, its lines are counted in a note instead.
+    would bury the others: past REPEATS of a kind, its lines are counted in a note instead.
     """
     stream = out if options.style == "github" else err
     times: Counter[str] = Counter()
     for finding in findings:
         if finding.severity == "warning" and not options.every_warning:
-            times[finding.problem.message] += 1
-            if times[finding.problem.message] > REPEATS:
+            kind = _kind(finding.problem)
+            times[kind] += 1
+            if times[kind] > REPEATS:
                 continue
         print(format_finding(finding, options.style), file=stream)
-    for message, count in times.items():
+    for kind, count in times.items():
         if count > REPEATS:
-            gist = message.split(";")[0]
             note = (
-                f"{counted(count - REPEATS, 'more warning')} like those above: {gist}; "
+                f"{counted(count - REPEATS, 'more warning')} like those above ({kind}); "
                 "`check --every-warning` prints each"
             )
             _note(note, options.style, out, err, title="check")
+
+
+def _kind(problem: Problem) -> str:
+    """What a warning is counted with: its group, or the same message."""
+    return problem.group or problem.message.split(";")[0]
 
 
 def _order(problem: Problem) -> tuple[str, int, int]:

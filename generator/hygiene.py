@@ -25,7 +25,7 @@ def find_warnings(
     loader refuses such an entry as an error.
     """
     catalog = loaded.catalog
-    found: list[tuple[Where, str]] = []
+    found: list[tuple[Where, str, str]] = []
     for index, source in enumerate(catalog.sources):
         if source.url is not None and source.archive_url is None:
             found.append(
@@ -33,6 +33,7 @@ def find_warnings(
                     ("sources", index, "url"),
                     "no archived copy; add archive_url, a copy of the page in a web archive, "
                     "in case the page changes or disappears",
+                    "sources with no archived copy",
                 )
             )
     cited = {item.source for claim in catalog.claims for item in claim.appearances} | {
@@ -45,6 +46,7 @@ def find_warnings(
                     ("sources", index, "id"),
                     f"no claim cites source '{source.id}'; cite it in appearances or "
                     "evidence, or remove it",
+                    "sources that no claim cites",
                 )
             )
     claimed_by = {claim.claimant for claim in catalog.claims}
@@ -54,6 +56,7 @@ def find_warnings(
                 (
                     ("claimants", index, "id"),
                     f"no claim names claimant '{claimant.id}'; use it, or remove it",
+                    "claimants that no claim names",
                 )
             )
     for index, claim in enumerate(catalog.claims):
@@ -64,6 +67,7 @@ def find_warnings(
                     ("claims", index, "reviewed"),
                     f"last reviewed {age} days ago, more than {stale_days}: check the claim "
                     "again, then set reviewed to the date you did",
+                    f"claims not reviewed for more than {stale_days} days",
                 )
             )
         losses = escape.analysis_losses(claim.analysis)
@@ -73,6 +77,7 @@ def find_warnings(
                     ("claims", index, "analysis"),
                     f"the published page leaves out {_listed(losses)}; the editors' guide says "
                     "what an analysis may hold: write the rest as text, or remove it",
+                    "analyses that lose something when published",
                 )
             )
     for path, text in _texts(loaded.merged.data.get("claims"), ("claims",)):
@@ -82,12 +87,13 @@ def find_warnings(
                     path,
                     f"the text holds '{marker.group(1)}', which starts a block of text only "
                     "right after the colon; move the words before it to the lines below",
+                    "texts with a block indicator between words",
                 )
             )
     problems = [*_large_files(loaded)]
-    for path, message in found:
+    for path, message, group in found:
         file, position = loaded.where(path)
-        problems.append(Problem(file, position, dotted(path), message))
+        problems.append(Problem(file, position, dotted(path), message, group=group))
     return sorted(problems, key=lambda p: (p.file, p.position.line, p.position.column))
 
 

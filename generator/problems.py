@@ -22,6 +22,9 @@ class Problem:
     message: str
     is_warning: bool = False
     """A warning: the data may contradict itself, but the file is valid and builds."""
+    group: str = ""
+    """For a warning of a kind that may recur, what its kind is called in a count of them
+    ("sources with no archived copy"); warnings with the same group are counted together."""
 
     def __str__(self) -> str:
         where = f" {self.where}:" if self.where else ""

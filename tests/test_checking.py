@@ -121,6 +121,8 @@ def test_hygiene_warnings_point_at_their_lines(
 def test_a_warning_that_recurs_is_printed_three_times_then_counted(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Five sources without an archived copy, and five that no claim cites: each kind is
+    # counted, although the second kind's messages differ by the source they name.
     monkeypatch.chdir(tmp_path)
     unarchived = "".join(
         f"  - id: report-{number}\n    title: Report\n    title_kind: description\n"
@@ -132,22 +134,25 @@ def test_a_warning_that_recurs_is_printed_three_times_then_counted(
     status, out, err = check(capsys, "claims.yaml")
     assert status == 0
     lines = err.splitlines()
-    unarchived_lines = [line for line in lines if "no archived copy" in line]
-    assert len(unarchived_lines) == 4, "three warnings and the note that counts the rest"
-    assert lines[-1] == (
-        "note: 2 more warnings like those above: no archived copy; "
-        "`check --every-warning` prints each"
-    )
+    assert len([line for line in lines if "warning: sources" in line and "archived" in line]) == 3
+    assert len([line for line in lines if "no claim cites source" in line]) == 3
+    assert lines[-2:] == [
+        "note: 2 more warnings like those above (sources with no archived copy); "
+        "`check --every-warning` prints each",
+        "note: 2 more warnings like those above (sources that no claim cites); "
+        "`check --every-warning` prints each",
+    ]
     assert "no claim names claimant 'nobody'" in err, "the other warnings are all printed"
     assert out.endswith("no problems, 12 warnings\n"), "the count includes them all"
 
     status, out, err = check(capsys, "--every-warning", "claims.yaml")
     assert len([line for line in err.splitlines() if "no archived copy" in line]) == 5
+    assert len([line for line in err.splitlines() if "no claim cites source" in line]) == 5
     assert "note:" not in err
 
     status, out, _ = check(capsys, "--format", "github", "claims.yaml")
-    assert out.count("::warning ") == 3 + 7
-    assert "::notice title=check::2 more warnings like those above: no archived copy;" in out
+    assert out.count("::warning ") == 3 + 3 + 2
+    assert "::notice title=check::2 more warnings like those above (sources with no" in out
 
     # Errors are never counted away: with --strict every warning is one.
     status, _, err = check(capsys, "--strict", "claims.yaml")
