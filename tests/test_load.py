@@ -509,3 +509,12 @@ def test_a_field_written_for_another_of_the_same_record_gets_that_one_suggested(
     assert [problem.message for problem in raised.value.problems] == [
         "unknown field 'published' (did you mean 'date'?)"
     ]
+
+
+def test_the_file_is_refused_for_exactly_the_characters_yaml_refuses_and_hidden_breaks() -> None:
+    # One pass over the file looks for both; it must find every code point that either set
+    # holds, and no other.
+    every = "".join(map(chr, range(0x110000)))
+    found = {match.start() for match in yamlsource._REFUSED.finditer(every)}
+    unprintable = {match.start() for match in yamlsource.NOT_PRINTABLE.finditer(every)}
+    assert found == unprintable | {ord(character) for character in yamlsource.HIDDEN_BREAKS}
