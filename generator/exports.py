@@ -256,7 +256,7 @@ def atom_feed(index: Index, structured: StructuredData) -> bytes:
     author = _add(feed, "author")
     _add(author, "name", publisher.name)
     _add(author, "uri", publisher.url)
-    for entry, claim in index.latest_changes[:FEED_ENTRIES]:
+    for entry, claim, _ in index.latest_changes[:FEED_ENTRIES]:
         rating = index.ratings[entry.rating]
         url = structured.claim_url(claim)
         item = _add(feed, "entry")

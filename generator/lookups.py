@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import cached_property
+from typing import Literal, NamedTuple
 
 from generator.model import (
     Appearance,
@@ -16,8 +17,30 @@ from generator.model import (
     HistoryEntry,
     Qualifier,
     Rating,
+    ReconstructedVerdict,
     Source,
 )
+
+ChangeKind = Literal["published", "changed", "corrected", "reviewed"]
+
+
+class Change(NamedTuple):
+    """A history entry, with its claim and the verdict the claim had before it."""
+
+    entry: HistoryEntry
+    claim: Claim
+    before: str | None
+    """The verdict before this entry; None when this entry published the check."""
+
+    @property
+    def kind(self) -> ChangeKind:
+        """Whether the entry published the check, changed the verdict, or kept it while
+        correcting an error of ours or recording a review."""
+        if self.before is None:
+            return "published"
+        if self.before != self.entry.rating:
+            return "changed"
+        return "corrected" if self.entry.correction else "reviewed"
 
 
 class Index:
@@ -48,10 +71,16 @@ class Index:
     # `claims` (sorting is stable), so that every list of the site orders ties alike.
 
     @cached_property
-    def latest_changes(self) -> list[tuple[HistoryEntry, Claim]]:
-        """History entries, newest first: every verdict given or changed."""
-        entries = [(entry, claim) for claim in self.claims for entry in reversed(claim.history)]
-        return sorted(entries, key=lambda pair: pair[0].date, reverse=True)
+    def latest_changes(self) -> list[Change]:
+        """Every history entry, newest first: publications, verdict changes, corrections and
+        reviews."""
+        changes: list[Change] = []
+        for claim in self.claims:
+            history = claim.history
+            befores = [None, *(entry.rating for entry in history[:-1])]
+            entries = zip(history, befores, strict=True)
+            changes += reversed([Change(entry, claim, before) for entry, before in entries])
+        return sorted(changes, key=lambda change: change.entry.date, reverse=True)
 
     @cached_property
     def latest_checks(self) -> list[Claim]:
@@ -61,7 +90,7 @@ class Index:
     @cached_property
     def corrections(self) -> list[tuple[HistoryEntry, Claim]]:
         """History entries marked as corrections, newest first."""
-        return [(entry, claim) for entry, claim in self.latest_changes if entry.correction]
+        return [(c.entry, c.claim) for c in self.latest_changes if c.entry.correction]
 
     @cached_property
     def filters(self) -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -135,10 +164,9 @@ def appeared_in(claim: Claim, source_id: str) -> bool:
     return any(item.source == source_id for item in claim.appearances)
 
 
-def rating_before(claim: Claim, entry: HistoryEntry) -> str | None:
-    """The verdict the claim had before `entry`; None when `entry` published the check."""
-    position = claim.history.index(entry)
-    return claim.history[position - 1].rating if position else None
+def verdict_changes(entries: Sequence[HistoryEntry | ReconstructedVerdict]) -> bool:
+    """Whether the verdict differs anywhere in `entries`: a review or a correction keeps it."""
+    return any(entry.rating != entries[0].rating for entry in entries)
 
 
 def current_since(claim: Claim) -> date:

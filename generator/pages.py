@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from generator import escape, metadata, paths, templates
 from generator.charts import claims_per_month
-from generator.lookups import Index, cited_sources, current_since, rating_before
+from generator.lookups import Index, cited_sources, current_since, verdict_changes
 from generator.model import Claim, Claimant, Rating, Source, field_reference
 from generator.quotes import mark_quotes, paragraphs
 from generator.structured import StructuredData
@@ -239,6 +239,8 @@ def claim_page(index: Index, structured: StructuredData, claim: Claim) -> Page:
         "qualifiers": index.qualifiers,
         "level": index.confidence[claim.confidence],
         "since": current_since(claim),
+        "history_changes": verdict_changes(claim.history),
+        "reconstruction_changes": verdict_changes(claim.reconstruction),
     }
 
     def meta() -> dict[str, Any]:
@@ -416,13 +418,7 @@ def snippets(index: Index) -> dict[str, tuple[str, Mapping[str, Any]]]:
         ),
         "latest-changes": (
             "_latest_changes.md.j2",
-            {
-                "changes": [
-                    (entry, claim, rating_before(claim, entry))
-                    for entry, claim in index.latest_changes[:LATEST_CHANGES]
-                ],
-                "ratings": index.ratings,
-            },
+            {"changes": index.latest_changes[:LATEST_CHANGES], "ratings": index.ratings},
         ),
         "field-reference": ("_field_reference.md.j2", {"models": field_reference()}),
         "publisher": ("_publisher.md.j2", {"publisher": index.catalog.publisher}),

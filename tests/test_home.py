@@ -57,7 +57,8 @@ def test_latest_changes_say_what_each_entry_did(tmp_path: Path) -> None:
         ("reviewed: 2024-03-05", "reviewed: 2024-05-01"),
     )
     items = lxml.html.fromstring(site.snippets["latest-changes"]).xpath("//li")
-    said = [item.text_content().split(". ", 1)[1] for item in items]
+    # What each says after the claim's link.
+    said = [item.text_content().split(item.find("a").text_content() + ". ", 1)[1] for item in items]
     assert said == [
         "Verdict changed from True to Unproven, correcting an error.",
         "Reviewed; the verdict stays True.",
