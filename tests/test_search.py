@@ -108,5 +108,11 @@ def test_a_verdict_is_searchable_only_on_the_page_of_the_claim_that_has_it(
     assert "How accurately" not in claim
     # Nor the words around the badges: a result's excerpt would read "verdict ; appeared".
     assert "with the verdict" not in claim
+    assert "What changed" not in claim, "the updates table's header row"
+    # The home page's counts and latest changes repeat what the claim pages say.
+    home = pages["/"]
+    assert "Fixture home" in home
+    for label in ("Unproven", "Accurate", "Wrong"):
+        assert label not in home, label
     assert ": verdict" not in article and "appeared here" not in article
     assert "Several sources agree" not in claim, "the confidence level's definition"
