@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +25,7 @@ from typing import Any, NamedTuple
 from generator import escape, metadata, paths, templates
 from generator.charts import claims_per_month
 from generator.lookups import Index, cited_sources, current_since, verdict_changes
-from generator.model import Claim, Claimant, Rating, Source, field_reference
+from generator.model import Claim, Rating, Source, field_reference
 from generator.quotes import mark_quotes, paragraphs
 from generator.structured import StructuredData
 
@@ -319,7 +318,7 @@ def _claims_list(index: Index, rows: list[ClaimRow], site_url: str) -> Iterator[
             "pagination": pagination,
             "months": months,
             "filters": filters,
-            "about": None,
+            "claimant_column": True,
         }
         inputs = (SCALE, tuple(chunk), pagination, tuple(months), repr(filters), first)
         path = pagination.paths[pagination.number - 1]
@@ -355,11 +354,18 @@ def _claimant_pages(index: Index, rows: list[ClaimRow], site_url: str) -> Iterat
     meta = _rows_meta(index, paths.CLAIMANTS, title, description, site_url, rows)
     values = {"claimants": claimants, "counts": counts}
     yield Page(paths.CLAIMANTS, "claimants.md.j2", title, values, None, meta)
+    claims_of: dict[str, list[Claim]] = {claimant.id: [] for claimant in claimants}
+    for claim in index.claims:
+        claims_of[claim.claimant].append(claim)
     for claimant in claimants:
         heading = f"Claims by {claimant.name}"
         first = paths.claimant(claimant.id)
-        rows = by_claimant[claimant.id]
-        yield from _row_pages(index, site_url, first, heading, rows, None, claimant)
+        about = {
+            "claimant": claimant,
+            "kind": metadata.CLAIMANT_KIND_NAMES[claimant.kind],
+            "counts": index.verdict_counts(claims_of[claimant.id]),
+        }
+        yield from _row_pages(index, site_url, first, heading, by_claimant[claimant.id], about)
 
 
 def _row_pages(
@@ -368,17 +374,12 @@ def _row_pages(
     first: str,
     heading: str,
     rows: list[ClaimRow],
-    rating: Rating | None,
-    claimant: Claimant | None = None,
+    about: Rating | dict[str, object],
 ) -> Iterator[Page]:
-    """A list of claims: those with a verdict (`rating`), or those of a `claimant`, whose kind
-    and the verdicts their claims got are shown above them."""
-    about = None
-    if claimant is not None:
-        rated = Counter(row.verdict.id for row in rows)
-        counts = [(rating, rated[rating.id]) for rating in index.catalog.ratings]
-        kind = metadata.CLAIMANT_KIND_NAMES[claimant.kind]
-        about = {"claimant": claimant, "kind": kind, "counts": counts}
+    """A list of claims: those with a verdict (`about` is the rating), or those of a claimant
+    (`about` gives the claimant, their kind and the verdicts their claims got)."""
+    rating = about if isinstance(about, Rating) else None
+    claimant = None if isinstance(about, Rating) else about
     for pagination, chunk in _paginate(first, rows, CLAIMS_PER_PAGE):
         title = heading if pagination.number == 1 else f"{heading}, page {pagination.number}"
         values = {
@@ -386,7 +387,8 @@ def _row_pages(
             "pagination": pagination,
             "heading": heading,
             "rating": rating,
-            "about": about,
+            "about": claimant,
+            "claimant_column": claimant is None,
         }
         inputs = (SCALE, tuple(chunk), pagination, heading, repr(about))
         path = pagination.paths[pagination.number - 1]

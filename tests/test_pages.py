@@ -6,11 +6,14 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
+from generator import metadata
 from generator.load import load_catalog
 from generator.lookups import Index
+from generator.model import ClaimantKind, SourceKind
 from generator.pages import read_meta
 from generator.quotes import Marked, mark_quotes, normalise, paragraphs
 from generator.site import read_seed_texts
@@ -194,3 +197,8 @@ def test_setting_raw_html_aside_gives_the_html_markdown_would() -> None:
         set_aside += len(blocks)
         assert tidy(put_back_html(convert(shortened), blocks, "0123abcd")) == tidy(convert(body))
     assert set_aside > 10
+
+
+def test_every_kind_of_claimant_and_of_source_has_a_name_readers_see() -> None:
+    assert set(metadata.CLAIMANT_KIND_NAMES) == set(get_args(ClaimantKind))
+    assert set(metadata.KIND_NAMES) == set(get_args(SourceKind))
