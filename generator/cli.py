@@ -82,8 +82,8 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--every-warning",
         action="store_true",
-        help=f"print every warning (by default, a message is printed {REPEATS} times "
-        "and the rest are counted)",
+        help=f"print every warning (by default, {REPEATS} of each kind are printed and the "
+        "rest are counted)",
     )
     check.add_argument(
         "--stale-days",
