@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import urllib.parse
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,10 @@ def make_parser() -> argparse.ArgumentParser:
     render.add_argument("path", nargs="?", default="claims.yaml", type=Path)
     render.add_argument("--out", required=True, type=Path, help="folder to write (replaced)")
     render.add_argument(
-        "--site-url", default=DEFAULT_SITE_URL, help="absolute URL the site is published at"
+        "--site-url",
+        default=DEFAULT_SITE_URL,
+        type=_site_url,
+        help="absolute URL the site is published at",
     )
     check_site = commands.add_parser(
         "check-site", help="check the structured data of a built site (exit 1 on problems)"
@@ -184,7 +188,7 @@ def _dispatch(arguments: argparse.Namespace) -> int:
         )
         return run_check(arguments.path, options)
     if arguments.command == "render":
-        return run_render(arguments.path, arguments.out, Settings(arguments.site_url))
+        return run_render(arguments.path, arguments.out, Settings.at(arguments.site_url))
     if arguments.command == "schema":
         return run_schema(arguments.out)
     if arguments.command == "new":
@@ -235,6 +239,16 @@ def run_migrate(path: Path, published: date | None) -> int:
         )
     print(f"{path}: {how}; check it with: python -m generator check {path}")
     return 0
+
+
+def _site_url(value: str) -> str:
+    """An absolute http(s) URL, as --site-url takes it."""
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an absolute URL like {DEFAULT_SITE_URL}"
+        )
+    return value
 
 
 def run_render(path: Path, out: Path, settings: Settings) -> int:

@@ -133,8 +133,8 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).resolve().parent
         self.cache = self.root / self.config.cache_dir
-        if self.is_staged:
-            self.staging = output.Staging(Path(config.site_dir))
+        self.staging = output.Staging(Path(config.site_dir)) if self.is_staged else None
+        if self.staging is not None:
             config.site_dir = str(self.staging.folder)
         if not config.use_directory_urls:
             raise PluginError(
@@ -162,7 +162,8 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Runs before MkDocs cleans site_dir, so a broken claims file leaves the old site alone.
         path = _as_typed(self.root / self.config.claims)
-        self.site_url = _site_url(config)
+        settings = Settings.at(str(config.site_url))
+        self.site_url = settings.site_url
         memory = self._memory()
         # The preview keeps parsed records in memory: it writes them to disk once, at start.
         memory.parse_cache.is_saving = not (self.is_serve and memory.builds)
@@ -175,7 +176,6 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         # Records and caches live as long as the process: keep the garbage collector from
         # walking through them again and again during the build (seconds on a large archive).
         gc.freeze()
-        settings = Settings(site_url=_site_url(config))
         templates.environment().bytecode_cache = self._compiled_templates("pages")
         seeds = read_seed_texts(project.catalog, path.parent)
         try:
@@ -280,6 +280,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         if before.get("layout") != self.state["layout"]:
             # The theme, the configuration or the navigation changed: every page shows it.
             shutil.rmtree(site, ignore_errors=True)
+            self._memory().linked.pop(site, None)  # the cards went with the folder
             return True
         snippets = self.state["snippets"]
         is_handwritten_built = False
@@ -377,9 +378,11 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             config.site_dir = str(self.staging.target)
 
     def _index_in_background(self, site: Path) -> None:
-        """Under serve, the search index is built once, after the first build, without waiting."""
+        """Under serve, the search index is built after the first build, without waiting, and
+        again only when a rebuild had to start from an empty folder."""
         memory = self._memory()
-        if memory.pagefind is None:
+        running = memory.pagefind is not None and memory.pagefind.is_alive()
+        if not running and not (site / search.FOLDER).is_dir():
             memory.pagefind = threading.Thread(
                 target=_index_quietly, args=(site,), name="pagefind", daemon=True
             )
@@ -516,11 +519,6 @@ def _theme_digest(config: MkDocsConfig) -> str:
 
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
-
-
-def _site_url(config: MkDocsConfig) -> str:
-    url = str(config.site_url)
-    return url if url.endswith("/") else url + "/"
 
 
 def _as_typed(path: Path) -> Path:

@@ -10,6 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+FOLDER = "pagefind"
+"""Where the index goes in the built site."""
+
 # Index the article only (not the sidebar), and not the charts or the filter form.
 PAGEFIND_ARGUMENTS = [
     "--root-selector",
@@ -35,7 +38,7 @@ def index_site(site_dir: Path, cache: Path | None = None, *, is_background: bool
     background (`is_background`), Pagefind runs at the lowest priority, so that it takes only
     the time that rebuilds leave.
     """
-    target = site_dir / "pagefind"
+    target = site_dir / FOLDER
     digest = _pages_digest(site_dir) if cache is not None else ""
     kept = cache / digest if cache is not None else None
     if kept is not None and kept.is_dir():

@@ -34,6 +34,11 @@ class Settings:
     site_url: str
     """Absolute URL of the site's root, ending in '/'."""
 
+    @classmethod
+    def at(cls, url: str) -> Settings:
+        """The settings of a site published at `url`, written with or without its final '/'."""
+        return cls(url if url.endswith("/") else url + "/")
+
 
 @dataclass
 class Site:

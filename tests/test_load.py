@@ -356,6 +356,26 @@ def test_render_into_a_folder_it_cannot_create_is_an_error(
     assert err.endswith("; check the path and its permissions\n")
 
 
+def test_render_takes_a_site_url_with_or_without_its_final_slash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    claims = str(VALID / "claims.yaml")
+    rendered = []
+    for url in ("https://x.org/sub", "https://x.org/sub/"):
+        out = tmp_path / str(len(rendered))
+        status, _, _ = run_in_process(
+            capsys, "render", claims, "--out", str(out), "--site-url", url
+        )
+        assert status == 0
+        rendered.append({path.relative_to(out): path.read_bytes() for path in out.rglob("*.md")})
+    assert rendered[0] == rendered[1]
+    assert any(b"https://x.org/sub/claims/" in text for text in rendered[0].values())
+    with pytest.raises(SystemExit) as raised:
+        run_in_process(capsys, "render", claims, "--out", str(out), "--site-url", "x.org/sub")
+    assert raised.value.code == 2
+    assert "'x.org/sub' is not an absolute URL like https://" in capsys.readouterr().err
+
+
 def test_render_of_a_broken_file_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

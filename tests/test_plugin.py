@@ -159,3 +159,39 @@ def test_pages_of_one_shape_are_converted_once_and_read_as_if_each_had_been(
     monkeypatch.setattr(plugin, "_MEMORY", {})
     monkeypatch.setattr(plugin, "_is_shareable", lambda markdown: False)
     assert build_in_process(project) == shared
+
+
+def test_a_preview_that_starts_again_from_an_empty_folder_keeps_its_cards_and_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An edit to a theme template empties the preview's folder: the next rebuild must bring
+    # back everything, the social cards and the search index included, not just what changed.
+    project = make_project(tmp_path / "project")
+    monkeypatch.chdir(project.root)
+    monkeypatch.setattr(plugin, "_MEMORY", {})
+    site = tmp_path / "preview"
+
+    def config() -> Any:
+        # As mkdocs serve loads it for each rebuild.
+        loaded = load_config(str(project.root / "mkdocs.yml"), site_dir=str(site), strict=False)
+        loaded.site_url = "http://127.0.0.1:8000/"
+        return loaded
+
+    def rebuild() -> dict[str, bytes]:
+        build(config(), serve_url="http://127.0.0.1:8000/", dirty=True)
+        [memory] = plugin._MEMORY.values()
+        assert memory.pagefind is not None
+        memory.pagefind.join()
+        return {
+            path.relative_to(site).as_posix(): path.read_bytes()
+            for path in sorted(site.rglob("*"))
+            if path.is_file() and not path.relative_to(site).as_posix().startswith("pagefind/")
+        }
+
+    config().plugins.on_startup(command="serve", dirty=True)
+    first = rebuild()
+    assert any(path.startswith("cards/") for path in first)
+    main = project.root / "site_templates" / "overrides" / "main.html"
+    main.write_text(main.read_text("utf-8") + "{#- an edit that changes no page -#}\n", "utf-8")
+    assert rebuild() == first
+    assert (site / "pagefind" / "pagefind.js").is_file()
