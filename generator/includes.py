@@ -33,6 +33,10 @@ def find_includes(
                 (where, f"{clip(pattern)} must be a path inside this folder, like claims/*.yaml")
             )
             continue
+        if any("**" in part and part != "**" for part in parts):
+            message = "'**' matches folders only as a part of its own, as in claims/**/*.yaml"
+            problems.append((where, f"{clip(pattern)}: {message}"))
+            continue
         matches = [
             path
             for path in sorted(base_dir.glob(pattern))

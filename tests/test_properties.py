@@ -4,6 +4,7 @@ mutation of a valid file crashes the loader."""
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import posixpath
 from datetime import date
@@ -206,6 +207,16 @@ def test_inserted_yaml_snippets_never_crash_the_loader(data: st.DataObject) -> N
             lines.insert(index, indent + snippet + "\n")
     raw = "".join(lines).encode("utf-8", "surrogatepass")
     load_or_report(raw)
+
+
+PATTERN_PARTS = ["*", "**", "/", ".", "..", "claims", "x.yaml", "[", "]", "[!a]", "?", "\\", "~"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(PATTERN_PARTS), min_size=1, max_size=6).map("".join))
+def test_any_include_pattern_is_read_or_reported(pattern: str) -> None:
+    raw = VALID_TEXT + f"include:\n  - {json.dumps(pattern)}\n"
+    load_or_report(raw.encode("utf-8"))
 
 
 @FAST

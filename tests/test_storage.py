@@ -174,7 +174,9 @@ def test_a_problem_in_an_included_file_names_that_file(tmp_path: Path) -> None:
 def test_include_mistakes_are_reported_at_their_line(tmp_path: Path) -> None:
     root = split_project(tmp_path)
     text = root.read_text("utf-8")
-    root.write_text(text + "  - ../elsewhere/*.yaml\n  - missing/*.yaml\n", "utf-8")
+    root.write_text(
+        text + "  - ../elsewhere/*.yaml\n  - missing/*.yaml\n  - claims.d/**x.yaml\n", "utf-8"
+    )
     (tmp_path / "claims.d" / "zz.yaml").write_text("ratings: []\nclaims: []\n", "utf-8")
     with pytest.raises(CatalogError) as raised:
         load_catalog(root, today=TODAY)
@@ -185,6 +187,8 @@ def test_include_mistakes_are_reported_at_their_line(tmp_path: Path) -> None:
         "this folder, like claims/*.yaml",
         f"claims.yaml:{count + 2}:5: include[2]: 'missing/*.yaml' matches no .yaml file; "
         "correct it, or remove it",
+        f"claims.yaml:{count + 3}:5: include[3]: 'claims.d/**x.yaml': '**' matches folders only "
+        "as a part of its own, as in claims/**/*.yaml",
         "claims.d/zz.yaml:1:1: ratings: 'ratings' belongs in the root claims file; "
         "an included file holds only lists",
     ]
