@@ -229,7 +229,7 @@ def _dispatch(arguments: argparse.Namespace) -> int:
 def run_migrate(path: Path, published: date | None) -> int:
     """Convert the version 1 file at `path` to version 2, in place."""
     raw = path.read_bytes()
-    result = migrate.migrate_text(raw.decode("utf-8").replace("\r\n", "\n"), published=published)
+    result = migrate.migrate_text(migrate.decode(raw), published=published)
     output.write_atomically(path, textedit.encode_lines(result.text, textedit.line_ending(raw)))
     how = "converted to schema version 2"
     if result.is_reserialised:

@@ -66,8 +66,24 @@ class _PlainDumper(yaml.SafeDumper):
         return True
 
 
+def _unreadable(error: yamlsource.SourceError) -> MigrationError:
+    issue = error.issues[-1]
+    return MigrationError(
+        f"{issue.position.line}:{issue.position.column}: {issue.message}; "
+        "fix it, then convert the file"
+    )
+
+
 class _NotInPlace(Exception):
     """A field cannot be inserted as a line of its own: fall back to writing the file out."""
+
+
+def decode(raw: bytes) -> str:
+    """The text of a claims file to convert, with '\n' line endings."""
+    try:
+        return yamlsource.read_text(raw).replace("\r\n", "\n")
+    except yamlsource.SourceError as error:
+        raise _unreadable(error) from None
 
 
 def migrate_text(text: str, *, published: date | None = None) -> Result:
@@ -75,11 +91,7 @@ def migrate_text(text: str, *, published: date | None = None) -> Result:
     try:
         document = yamlsource.parse(text)
     except yamlsource.SourceError as error:
-        issue = error.issues[-1]
-        raise MigrationError(
-            f"{issue.position.line}:{issue.position.column}: {issue.message}; "
-            "fix it, then convert the file"
-        ) from None
+        raise _unreadable(error) from None
     data = document.data
     if not isinstance(data, dict) or data.get("version") != 1:
         version = data.get("version") if isinstance(data, dict) else None

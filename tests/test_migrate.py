@@ -172,3 +172,16 @@ def test_the_command_reports_a_refusal_without_a_traceback(
     assert cli.main(["migrate", str(path)]) == 1
     assert capsys.readouterr().err == f"{path}: the file is already schema version 2\n"
     assert path.read_text("utf-8") == "version: 2\n"
+
+
+def test_the_command_reports_a_file_that_is_not_utf8_at_its_byte(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "claims.yaml"
+    path.write_bytes(b"version: 1\nclaims:\n  - id: caf\xe9\n")
+    assert cli.main(["migrate", str(path)]) == 1
+    assert capsys.readouterr().err == (
+        f"{path}: 3:12: byte 0xe9 is not valid UTF-8; save the file as UTF-8; "
+        "fix it, then convert the file\n"
+    )
+    assert path.read_bytes() == b"version: 1\nclaims:\n  - id: caf\xe9\n"
