@@ -173,8 +173,9 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             project = load_project(path, cache=memory.parse_cache)
         except CatalogError as error:
             raise PluginError(f"{path.name} has problems; nothing was built:\n{error}") from None
-        # Records and caches live as long as the process: keep the garbage collector from
-        # walking through them again and again during the build (seconds on a large archive).
+        # Keep the garbage collector from walking through the records and caches again and
+        # again during the build (seconds on a large archive); the build's end thaws them, so
+        # that what a long preview session leaves behind can still be collected.
         gc.freeze()
         templates.environment().bytecode_cache = self._compiled_templates("pages")
         seeds = read_seed_texts(project.catalog, path.parent)
@@ -353,6 +354,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         return self.stored.snippets[name]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        gc.unfreeze()
         if self.drawing is not None:
             self.drawing.result()
         site = Path(config.site_dir)
@@ -389,6 +391,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             memory.pagefind.start()
 
     def on_build_error(self, *, error: Exception) -> None:
+        gc.unfreeze()
         if self.staging is not None:
             self.staging.discard()
 
