@@ -26,6 +26,7 @@ from generator.checking import REPEATS, CheckOptions, run_check
 from generator.load import load_catalog
 from generator.problems import CatalogError, counted
 from generator.revisions import RevisionError, load_base
+from generator.rules import SeedError
 from generator.site import Settings, read_seed_texts, render_site
 
 DEFAULT_SITE_URL = "https://factcheck.example.org/"
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     except migrate.MigrationError as error:
         print(f"{arguments.path}: {error}", file=sys.stderr)
         return 1
-    except (prompts.MissingFields, RevisionError, output.OutputError) as error:
+    except (prompts.MissingFields, RevisionError, output.OutputError, SeedError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except OSError as error:

@@ -53,6 +53,7 @@ from generator.fragments import SharedFragments
 from generator.htmlcache import HtmlCache
 from generator.load import load_project
 from generator.problems import CatalogError
+from generator.rules import SeedError
 from generator.site import PageStore, Settings, Stored, read_seed_texts
 from generator.storage import ParseCache
 from generator.templates import TEMPLATES
@@ -178,7 +179,10 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         # that what a long preview session leaves behind can still be collected.
         gc.freeze()
         templates.environment().bytecode_cache = self._compiled_templates("pages")
-        seeds = read_seed_texts(project.catalog, path.parent)
+        try:
+            seeds = read_seed_texts(project.catalog, path.parent)
+        except SeedError as error:
+            raise PluginError(f"{error}; nothing was built") from None
         try:
             # Cards are drawn in another process while the pages are rendered and built, and
             # join the site when the build is done.

@@ -567,31 +567,49 @@ def _day(entry: dict[Any, Any], key: str) -> date | None:
     return value if isinstance(value, date) and not isinstance(value, datetime) else None
 
 
+class SeedError(Exception):
+    """A seed file that cannot be shown: what is wrong and what to do, in one sentence."""
+
+
 def _check_seed(base_dir: Path, seed: str) -> str | None:
-    """What is wrong with the seed file `seed`, or None: it must be UTF-8 text inside seeds/."""
+    """What is wrong with the seed file `seed`, or None."""
+    try:
+        read_seed(base_dir, seed)
+    except SeedError as error:
+        return str(error)
+    return None
+
+
+def read_seed(base_dir: Path, seed: str) -> str:
+    """The text of the seed file `seed`, which must be UTF-8 text inside seeds/, with its
+    line endings made '\n'."""
     if not SEED_PATH.fullmatch(seed) or seed.endswith(("/.", "/..")):
-        return (
+        raise SeedError(
             f"{clip(seed)} is not a plain file name in seeds/; use letters, digits, '.', '-' "
             "and '_', like seeds/article.txt"
         )
     path = base_dir / seed
     try:
         if not path.is_file():
-            return f"no seed file {clip(seed)}; add the file or correct the path"
+            raise SeedError(f"no seed file {clip(seed)}; add the file or correct the path")
         if path.resolve().parent != (base_dir / "seeds").resolve():
-            return f"{clip(seed)} links to a file outside seeds/; copy the article into seeds/"
+            raise SeedError(
+                f"{clip(seed)} links to a file outside seeds/; copy the article into seeds/"
+            )
         if path.stat().st_size > yamlsource.MAX_BYTES:
-            return f"{clip(seed)} is over the {yamlsource.MAX_BYTES // 2**20} MiB limit"
+            raise SeedError(f"{clip(seed)} is over the {yamlsource.MAX_BYTES // 2**20} MiB limit")
         text = path.read_bytes().decode("utf-8")
     except OSError as error:
-        return f"cannot read {clip(seed)}: {error.strerror}; check the file"
+        raise SeedError(f"cannot read {clip(seed)}: {error.strerror}; check the file") from None
     except UnicodeDecodeError as error:
-        return f"{clip(seed)} is not UTF-8 text (byte {error.start}); save it as UTF-8"
+        raise SeedError(
+            f"{clip(seed)} is not UTF-8 text (byte {error.start}); save it as UTF-8"
+        ) from None
     bad = SEED_NOT_PRINTABLE.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
-        return (
+        raise SeedError(
             f"{clip(seed)} holds the control character U+{ord(bad.group()):04X} "
             f"on line {line}; remove it"
         )
-    return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import exports, output, pages, paths, templates
+from generator import exports, output, pages, paths, rules, templates
 from generator.load import Project
 from generator.lookups import Index
 from generator.model import Catalog
@@ -53,9 +53,10 @@ class Site:
 
 
 def read_seed_texts(catalog: Catalog, base_dir: Path) -> dict[str, str]:
-    """The text of each seed article, by source id."""
+    """The text of each seed article, by source id, checked as `check` checks it: the file may
+    have changed since (rules.SeedError)."""
     return {
-        source.id: (base_dir / source.seed).read_text("utf-8")
+        source.id: rules.read_seed(base_dir, source.seed)
         for source in catalog.sources
         if source.seed is not None
     }

@@ -14,6 +14,7 @@ import pytest
 import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 
 from generator import plugin
 from generator.fragments import SharedFragments
@@ -199,3 +200,26 @@ def test_a_preview_that_starts_again_from_an_empty_folder_keeps_its_cards_and_se
     main.write_text(main.read_text("utf-8") + "{#- an edit that changes no page -#}\n", "utf-8")
     assert rebuild() == first
     assert (site / "pagefind" / "pagefind.js").is_file()
+
+
+def test_a_seed_file_spoiled_after_the_check_stops_the_build_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The seed text that pages show is the text that was checked: an editor's save between
+    # the check and the rendering is caught, not shown unchecked or raised as a traceback.
+    project = make_project(tmp_path / "project")
+    monkeypatch.chdir(project.root)
+    seed = project.root / "seeds" / "article.txt"
+    load_project = plugin.load_project
+
+    def load_then_spoil(*arguments: Any, **keywords: Any) -> Any:
+        loaded = load_project(*arguments, **keywords)
+        seed.write_text(seed.read_text("utf-8") + "\x07", "utf-8")
+        return loaded
+
+    monkeypatch.setattr(plugin, "load_project", load_then_spoil)
+    with pytest.raises(Abort):
+        build_in_process(project)
+    assert "'seeds/article.txt' holds the control character U+0007 on line 4" in caplog.text
+    assert "nothing was built" in caplog.text
+    assert not project.site.exists()
