@@ -22,6 +22,7 @@ import concurrent.futures
 import gc
 import hashlib
 import html
+import importlib.metadata
 import json
 import logging
 import multiprocessing
@@ -35,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import markdown
 import mkdocs
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -61,8 +61,12 @@ from generator.templates import TEMPLATES
 # A marker fills in a snippet only on a line of its own: written inside a sentence (in a code
 # span, say), it is text about the marker.
 SNIPPET_MARKER = re.compile(r"^<!-- factcheck:([a-z0-9-]+) -->[ \t]*$", re.MULTILINE)
-# The HTML of a page depends on these too; a change to any of them converts every page again.
-HTML_CACHE_VERSION = f"1 {mkdocs.__version__} {markdown.__version__}".encode()
+# The packages whose upgrade can change what a build makes of the same sources: a change to
+# any of them converts every page again, and rebuilds every page of a dirty build.
+PACKAGES = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material")
+HTML_CACHE_VERSION = " ".join(
+    ["1", *(importlib.metadata.version(package) for package in PACKAGES)]
+).encode()
 log = logging.getLogger("mkdocs.plugins.factcheck")
 
 
@@ -515,7 +519,7 @@ def _html_key(markdown: str, src_uri: str, config: MkDocsConfig) -> str:
 
 def _theme_digest(config: MkDocsConfig) -> str:
     hasher = hashlib.blake2b(digest_size=16)
-    hasher.update(Path(config.config_file_path).read_bytes())
+    hasher.update(HTML_CACHE_VERSION + Path(config.config_file_path).read_bytes())
     for folder in config.theme.dirs:
         if Path(folder).resolve().is_relative_to(Path(config.config_file_path).resolve().parent):
             for path in sorted(Path(folder).rglob("*")):

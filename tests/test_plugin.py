@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import importlib.metadata
 import re
 import shutil
 from pathlib import Path
@@ -223,3 +224,22 @@ def test_a_seed_file_spoiled_after_the_check_stops_the_build_with_a_message(
     assert "'seeds/article.txt' holds the control character U+0007 on line 4" in caplog.text
     assert "nothing was built" in caplog.text
     assert not project.site.exists()
+
+
+MATERIAL_COPY = re.compile(r"Material ([0-9.]+)'s partials/([a-z-]+\.html)")
+
+
+def test_copies_of_materials_partials_follow_the_installed_material() -> None:
+    # Material has no block for the header's search slot or the drawer's first entry, so
+    # three partials are copies with small changes: an upgrade of Material must merge its own.
+    installed = importlib.metadata.version("mkdocs-material")
+    copies = sorted((TEMPLATES / "overrides" / "partials").glob("*.html"))
+    assert [path.name for path in copies] == ["header.html", "nav.html", "search.html"]
+    for path in copies:
+        match = MATERIAL_COPY.search(path.read_text("utf-8"))
+        assert match is not None, f"{path.name} does not say which partial of Material it copies"
+        assert match.group(2) == path.name
+        assert match.group(1) == installed, (
+            f"{path.name} follows Material {match.group(1)}; merge the changes of Material "
+            f"{installed}'s partials/{path.name} into it, then name that version in its comment"
+        )
