@@ -300,10 +300,6 @@ def _encode(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _json(value: Any) -> str:
-    return _encode(value) + "\n"
-
-
 def _json_with(value: dict[str, Any], lists: dict[str, list[str]]) -> str:
     """`value` as JSON, followed by lists whose items are JSON already (kept from earlier builds).
 

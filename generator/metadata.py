@@ -129,9 +129,9 @@ def source_lastmod(index: Index, source: Source) -> date | None:
     return _newest(claim_lastmod(claim) for claim in index.claims_by_source.get(source.id, []))
 
 
-def newest_change(index: Index) -> str:
-    """The newest change of any claim, or the epoch ("never") when there is none."""
-    newest = _newest(claim_lastmod(claim) for claim in index.claims)
+def newest_change(claims: Iterable[Claim]) -> str:
+    """The newest change of any of `claims`, or the epoch ("never") when there is none."""
+    newest = _newest(claim_lastmod(claim) for claim in claims)
     return newest.isoformat() if newest is not None else EPOCH
 
 

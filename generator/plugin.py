@@ -200,10 +200,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             raise PluginError(f"factcheck: cannot write {self.cache}: {error.strerror}") from None
         self.watched = project.files
         self._watch()  # `split`, or a new pattern under `include:`, adds files to watch
-        self.newest_change = max(
-            (metadata.claim_lastmod(claim).isoformat() for claim in project.catalog.claims),
-            default=metadata.EPOCH,
-        )
+        self.newest_change = metadata.newest_change(project.catalog.claims)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.stored is not None
