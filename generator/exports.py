@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator import metadata, schema
-from generator.lookups import Index, appearance_sources
+from generator.lookups import Index, appearance_sources, by_name
 from generator.model import Claim, Claimant, Source
 from generator.structured import SCHEMA_ORG, StructuredData, organization
 from generator.templates import short_date
@@ -37,8 +37,15 @@ from generator.templates import short_date
 ATOM = "http://www.w3.org/2005/Atom"
 CSV_COLUMNS = (
     "id", "claim", "claimant", "claimed", "verdict", "confidence", "qualifiers", "url",
-    "last_reviewed",
+    "last_reviewed", "title", "published",
 )  # fmt: skip
+# An Atom entry's title says what the entry records, then names the claim.
+FEED_TITLES = {
+    "published": "{verdict}: {claim}",
+    "changed": "Verdict changed to {verdict}: {claim}",
+    "corrected": "Correction, the verdict stays {verdict}: {claim}",
+    "reviewed": "Reviewed, the verdict stays {verdict}: {claim}",
+}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Feed readers poll the feed often: it carries the latest changes, not the whole archive.
 FEED_ENTRIES = 100
@@ -95,7 +102,7 @@ def claim_rows(index: Index) -> str:
     Compact: labels are listed once and rows refer to them by position; rows are newest first.
     """
     catalog = index.catalog
-    claimants = sorted(catalog.claimants, key=lambda claimant: (claimant.name, claimant.id))
+    claimants = sorted(catalog.claimants, key=by_name)
     rating_at = {rating.id: number for number, rating in enumerate(catalog.ratings)}
     level_at = {level.id: number for number, level in enumerate(catalog.confidence)}
     claimant_at = {claimant.id: number for number, claimant in enumerate(claimants)}
@@ -185,6 +192,8 @@ def claims_csv(index: Index, structured: StructuredData) -> str:
             "; ".join(index.qualifiers[item].label for item in claim.qualifiers),
             structured.claim_url(claim),
             claim.reviewed.isoformat(),
+            claim.short,
+            claim.published.isoformat(),
         ]
         writer.writerow([defuse_formula(cell) for cell in row])
     return buffer.getvalue()
@@ -256,12 +265,14 @@ def atom_feed(index: Index, structured: StructuredData) -> bytes:
     author = _add(feed, "author")
     _add(author, "name", publisher.name)
     _add(author, "uri", publisher.url)
-    for entry, claim, _ in index.latest_changes[:FEED_ENTRIES]:
+    for change in index.latest_changes[:FEED_ENTRIES]:
+        entry, claim = change.entry, change.claim
         rating = index.ratings[entry.rating]
         url = structured.claim_url(claim)
         item = _add(feed, "entry")
         _add(item, "id", f"{url}#update-{entry.date.isoformat()}")
-        _add(item, "title", f"{rating.label}: {claim.short}")
+        title = FEED_TITLES[change.kind].format(verdict=rating.label, claim=claim.short)
+        _add(item, "title", title)
         _add(item, "link", rel="alternate", type="text/html", href=url)
         _add(item, "published", _timestamp(entry.date))
         _add(item, "updated", _timestamp(entry.date))

@@ -43,6 +43,16 @@ class Change(NamedTuple):
         return "corrected" if self.entry.correction else "reviewed"
 
 
+def by_title(source: Source) -> tuple[str, str]:
+    """The order in which sources are listed: by title, whatever its case."""
+    return source.title.casefold(), source.id
+
+
+def by_name(claimant: Claimant) -> tuple[str, str]:
+    """The order in which claimants are listed: by name, whatever its case."""
+    return claimant.name.casefold(), claimant.id
+
+
 class Index:
     """Look-ups over a catalog; claims are listed newest first."""
 
@@ -97,7 +107,7 @@ class Index:
         """The claims table's filters: field name, label, and (value, text) options."""
         used_qualifiers = {q for claim in self.claims for q in claim.qualifiers}
         used_tags = sorted({tag for claim in self.claims for tag in claim.tags})
-        sources = sorted(self.catalog.sources, key=lambda source: (source.title, source.id))
+        sources = sorted(self.catalog.sources, key=by_title)
         articles = [source for source in sources if source.kind == "seed-article"]
         return [
             ("verdict", "Verdict", [(r.id, r.label) for r in self.catalog.ratings]),

@@ -24,7 +24,14 @@ from typing import Any, NamedTuple
 
 from generator import escape, metadata, paths, templates
 from generator.charts import claims_per_month
-from generator.lookups import Index, cited_sources, current_since, verdict_changes
+from generator.lookups import (
+    Index,
+    by_name,
+    by_title,
+    cited_sources,
+    current_since,
+    verdict_changes,
+)
 from generator.model import Claim, Rating, Source, field_reference
 from generator.quotes import mark_quotes, paragraphs
 from generator.structured import StructuredData
@@ -239,6 +246,7 @@ def claim_page(index: Index, structured: StructuredData, claim: Claim) -> Page:
         "level": index.confidence[claim.confidence],
         "since": current_since(claim),
         "history_changes": verdict_changes(claim.history),
+        "corrections": [entry for entry in claim.history if entry.correction],
         "reconstruction_changes": verdict_changes(claim.reconstruction),
     }
 
@@ -318,6 +326,7 @@ def _claims_list(index: Index, rows: list[ClaimRow], site_url: str) -> Iterator[
             "pagination": pagination,
             "months": months,
             "filters": filters,
+            "verdict_column": True,
             "claimant_column": True,
         }
         inputs = (SCALE, tuple(chunk), pagination, tuple(months), repr(filters), first)
@@ -343,7 +352,7 @@ def _verdict_pages(index: Index, rows: list[ClaimRow], site_url: str) -> Iterato
 
 
 def _claimant_pages(index: Index, rows: list[ClaimRow], site_url: str) -> Iterator[Page]:
-    claimants = sorted(index.catalog.claimants, key=lambda claimant: (claimant.name, claimant.id))
+    claimants = sorted(index.catalog.claimants, key=by_name)
     counts = {claimant.id: 0 for claimant in claimants}
     by_claimant: dict[str, list[ClaimRow]] = {claimant.id: [] for claimant in claimants}
     for row in rows:
@@ -388,6 +397,7 @@ def _row_pages(
             "heading": heading,
             "rating": rating,
             "about": claimant,
+            "verdict_column": rating is None,
             "claimant_column": claimant is None,
         }
         inputs = (SCALE, tuple(chunk), pagination, heading, repr(about))
@@ -397,7 +407,7 @@ def _row_pages(
 
 
 def _sources_list(index: Index, site_url: str) -> Iterator[Page]:
-    sources = sorted(index.catalog.sources, key=lambda source: (source.title, source.id))
+    sources = sorted(index.catalog.sources, key=by_title)
     first = metadata.list_descriptions(index)[paths.SOURCES]
     for pagination, chunk in _paginate(paths.SOURCES, sources, SOURCES_PER_PAGE):
         title = "Sources" if pagination.number == 1 else f"Sources, page {pagination.number}"

@@ -261,7 +261,10 @@ def test_no_source_is_scored_incorrect_for_accurately_reporting_a_statement(
                 if link.get("href", "").rstrip("/").endswith(f"claims/{claim.id}")
             ]
             # The annotated text rates the article's report, not the claim.
-            assert marks == [labels[appearance.accuracy]], (claim.id, appearance.source)
+            assert marks == [f"report: {labels[appearance.accuracy]}"], (
+                claim.id,
+                appearance.source,
+            )
     # Kremlin's denial, reported accurately, is the case this test exists for.
     assert false_statements_reported_accurately >= 1
 

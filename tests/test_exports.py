@@ -64,14 +64,28 @@ def test_feed_has_one_entry_per_published_verdict_with_the_yaml_dates(
     assert feed.feed.author == catalog.publisher.name
 
 
-def test_feed_entry_titles_name_the_verdict_given_then(real_site: Path, catalog: Catalog) -> None:
+def test_feed_entry_titles_say_what_happened_and_the_verdict_given_then(
+    real_site: Path, catalog: Catalog
+) -> None:
     ratings = {rating.id: rating.label for rating in catalog.ratings}
     feed = feedparser.parse((real_site / "feed.xml").read_bytes())
     titles = {(entry.link, date(*entry.updated_parsed[:3])): entry.title for entry in feed.entries}
+    kinds = set()
     for claim in catalog.claims:
-        for entry in claim.history:
-            key = (f"{SITE_URL}claims/{claim.id}/", entry.date)
-            assert titles[key] == f"{ratings[entry.rating]}: {claim.short}"
+        for before, entry in zip([None, *claim.history], claim.history, strict=False):
+            verdict = ratings[entry.rating]
+            if before is None:
+                kind, expected = "published", f"{verdict}: {claim.short}"
+            elif before.rating != entry.rating:
+                kind, expected = "changed", f"Verdict changed to {verdict}: {claim.short}"
+            elif entry.correction:
+                kind = "corrected"
+                expected = f"Correction, the verdict stays {verdict}: {claim.short}"
+            else:
+                kind, expected = "reviewed", f"Reviewed, the verdict stays {verdict}: {claim.short}"
+            kinds.add(kind)
+            assert titles[(f"{SITE_URL}claims/{claim.id}/", entry.date)] == expected
+    assert {"published", "corrected"} <= kinds
 
 
 def test_feed_keeps_markup_in_titles_and_summaries_as_text() -> None:
@@ -80,8 +94,9 @@ def test_feed_keeps_markup_in_titles_and_summaries_as_text() -> None:
     assert feed.bozo == 0
     assert len(feed.entries) == 4
     assert {entry.title for entry in feed.entries if "Officials" in entry.title} == {
-        f"False: {short}",
         f"Unproven: {short}",
+        f"Verdict changed to False: {short}",
+        f"Correction, the verdict stays False: {short}",
     }
 
 
@@ -126,7 +141,7 @@ def test_claims_csv_has_a_row_per_claim_with_labels(real_site: Path, catalog: Ca
     reader = csv.DictReader(io.StringIO(text, newline=""))
     assert reader.fieldnames == [
         "id", "claim", "claimant", "claimed", "verdict", "confidence", "qualifiers", "url",
-        "last_reviewed",
+        "last_reviewed", "title", "published",
     ]  # fmt: skip
     rows = list(reader)
     ratings = {rating.id: rating.label for rating in catalog.ratings}
@@ -141,6 +156,8 @@ def test_claims_csv_has_a_row_per_claim_with_labels(real_site: Path, catalog: Ca
         assert row["qualifiers"] == "; ".join(qualifiers[item] for item in claim.qualifiers)
         assert row["url"] == f"{SITE_URL}claims/{claim.id}/"
         assert row["last_reviewed"] == claim.reviewed.isoformat()
+        assert row["title"] == claim.short
+        assert row["published"] == claim.published.isoformat()
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])

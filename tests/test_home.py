@@ -67,3 +67,15 @@ def test_latest_changes_say_what_each_entry_did(tmp_path: Path) -> None:
         "Verdict changed from Unproven to False.",
         "Published with the verdict Unproven.",
     ]
+    # A correction links to what it changed.
+    [correction] = [item for item in items if "Correction;" in item.text_content()]
+    assert correction.xpath(".//a[text()='Correction']/@href") == ["claims/volunteers-500/#updates"]
+    log = lxml.html.fromstring(site.snippets["latest-changes"]).xpath("//p/a/@href")
+    assert log == ["corrections/"]
+
+
+def test_latest_changes_point_to_the_corrections_log_only_when_they_list_one(
+    tmp_path: Path,
+) -> None:
+    site = render_edited_fixture(tmp_path, ("        correction: true\n", ""))
+    assert "corrections log" not in site.snippets["latest-changes"]

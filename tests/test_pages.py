@@ -112,6 +112,45 @@ def test_correction_entries_reach_the_corrections_log_and_updates_do_not() -> No
     assert "The city publishes its count." not in log
 
 
+def test_a_corrected_claim_says_so_at_the_top_and_links_to_what_changed(tmp_path: Path) -> None:
+    site = render_fixture()
+    card = site.pages["claims/volunteers-500.md"].split("</div>", 1)[0]
+    corrected = re.search(r'<p class="fc-card__corrected">.*?</p>', card)
+    assert corrected is not None
+    assert '<a href="#updates"><time datetime="2024-03-10">10 March 2024</time></a>' in corrected[0]
+    assert "## Updates" in site.pages["claims/volunteers-500.md"]
+    assert "fc-card__corrected" not in site.pages["claims/mayor-historic.md"]
+    # A second correction: the card counts them and dates the last.
+    entry = "        correction: true\n"
+    later = "      - date: 2024-03-12\n        rating: wrong\n        note: Fixed a date\n"
+    edited = render_edited_fixture(
+        tmp_path, (entry, entry + later + entry), ("reviewed: 2024-03-10", "reviewed: 2024-03-12")
+    )
+    card = edited.pages["claims/volunteers-500.md"].split("</div>", 1)[0]
+    assert (
+        'Corrected</span> 2 times, last on <a href="#updates"><time datetime="2024-03-12">' in card
+    )
+
+
+def test_a_verdicts_list_leaves_out_the_verdict_column_and_the_table_keeps_it() -> None:
+    site = render_fixture()
+    for path, columns in (("verdicts/wrong/index.md", 4), ("claims/index.md", 5)):
+        header = re.search(r"<thead>\n<tr>(.*?)</tr>", site.pages[path])
+        assert header is not None
+        assert header[1].count("<th ") == columns, path
+        row = re.search(r"<tbody>\n<tr[^>]*>\n(.*?)</tr>", site.pages[path], re.DOTALL)
+        assert row is not None
+        assert row[1].count("<td") == columns, path
+
+
+def test_sources_are_listed_by_title_whatever_its_case(tmp_path: Path) -> None:
+    site = render_edited_fixture(
+        tmp_path, ("title: Volunteers arrive", "title: a wave of volunteers arrive")
+    )
+    listed = re.findall(r'<li><a href="([^"]*)"', site.pages["sources/index.md"])
+    assert listed == ["article/", "city-statement/"]
+
+
 def test_a_copy_of_a_story_is_linked_as_the_copy_not_as_the_original() -> None:
     site = render_fixture()
     claim = site.pages["claims/volunteers-500.md"]
