@@ -132,6 +132,16 @@ def test_a_corrected_claim_says_so_at_the_top_and_links_to_what_changed(tmp_path
     )
 
 
+def test_a_reconstruction_that_starts_after_the_claim_was_made_says_so(tmp_path: Path) -> None:
+    starts_on_the_day = render_fixture().pages["claims/mayor-historic.md"]
+    assert "after the claim was made" not in starts_on_the_day
+    site = render_edited_fixture(tmp_path, ("claimed: 2024-03-04", "claimed: 2024-03-02"))
+    assert (
+        "It starts on 4 March 2024, after the claim was made on 2 March 2024; the verdict above "
+        "rates the claim on what was true when it was made."
+    ) in site.pages["claims/mayor-historic.md"]
+
+
 def test_a_verdicts_list_leaves_out_the_verdict_column_and_the_table_keeps_it() -> None:
     site = render_fixture()
     for path, columns in (("verdicts/wrong/index.md", 4), ("claims/index.md", 5)):
