@@ -322,6 +322,10 @@ class Claimant(Record):
     data then names no author, as for `unattributed` claimants, and `same_as` is refused."""
     same_as: WikipediaUrl | None = None
     """Wikipedia article about the claimant, for structured data."""
+    other_names: list[Text] = []
+    """Other spellings of the name that readers may search for, such as "Zelensky" for
+    "Zelenskyy". Pages show them beside the name, so search finds the claimant's claims by
+    any of them, and structured data gives them as alternate names."""
 
 
 class Appearance(Record):

@@ -331,6 +331,13 @@ class Checker:
                 "has 'named: false'; remove same_as, or remove named: false if the name is "
                 "the claimant's own",
             )
+        if claimant.get("named") is False and "other_names" in claimant:
+            self.report_once(
+                ("claimants", index, "other_names"),
+                "'other_names' spells a claimant's name otherwise, and this one has "
+                "'named: false'; remove other_names, or remove named: false if the name is "
+                "the claimant's own",
+            )
 
     def _check_source(self, index: int, source: dict[Any, Any]) -> None:
         path: Where = ("sources", index)

@@ -166,6 +166,8 @@ def claimant_node(claimant: Claimant) -> JsonObject | None:
     node: JsonObject = {"@type": kind, "name": claimant.name}
     if claimant.same_as is not None:
         node["sameAs"] = claimant.same_as
+    if claimant.other_names:
+        node["alternateName"] = list(claimant.other_names)
     return node
 
 

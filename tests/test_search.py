@@ -114,5 +114,22 @@ def test_a_verdict_is_searchable_only_on_the_page_of_the_claim_that_has_it(
     assert "Fixture home" in home
     for label in ("Unproven", "Accurate", "Wrong"):
         assert label not in home, label
-    assert ": verdict" not in article and "appeared here" not in article
+    assert ": verdict" not in article and "its report here" not in article
     assert "Several sources agree" not in claim, "the confidence level's definition"
+
+
+def test_a_claimants_other_spelling_finds_their_claims(project: Project) -> None:
+    # Readers search "Zelensky" as often as "Zelenskyy": the other spelling is on the pages.
+    edit(
+        project,
+        "    same_as: https://en.wikipedia.org/wiki/Mayor\n",
+        "    other_names: [Harbourmayor]\n",
+    )
+    build_in_process(project)
+    pages = indexed_pages(project.site)
+    assert "Harbourmayor" in pages["/claims/ferry-300/"]
+    claim = (project.site / "claims" / "ferry-300" / "index.html").read_text("utf-8")
+    assert "(also written Harbourmayor)" in claim
+    claimant = (project.site / "claimants" / "mayor" / "index.html").read_text("utf-8")
+    assert "<strong>Also written:</strong> Harbourmayor." in claimant
+    assert '"alternateName":["Harbourmayor"]' in claim.replace(" ", "")
