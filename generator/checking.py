@@ -11,6 +11,7 @@ from typing import TextIO
 
 from generator import history, hygiene
 from generator.load import load_located
+from generator.model import Catalog
 from generator.problems import CatalogError, Problem, counted
 from generator.report import Finding, Severity, Style, escape_data, format_finding
 from generator.revisions import Base, RevisionError, load_base
@@ -54,6 +55,7 @@ def run_check(
         return _finish([Finding(p, "error") for p in error.problems], options, out, err)
     errors = []
     logged: list[Problem] = []
+    changed: set[str] = set()
     if options.base is not None:
         try:
             base = load_base(options.base, path)
@@ -65,6 +67,8 @@ def run_check(
         if base.published is not None:
             errors = history.check_append_only(base.published, loaded, today=today)
             logged = history.unlogged_source_changes(base.published, loaded, today=today)
+        if base.catalog is not None:
+            changed = changed_records(base.catalog, loaded.catalog)
     warnings = [
         *(replace(warning, is_warning=False) for warning in loaded.warnings),
         *hygiene.find_warnings(loaded, today=today, stale_days=options.stale_days),
@@ -76,8 +80,8 @@ def run_check(
         key=lambda finding: _order(finding.problem),
     )
     if any(finding.severity == "error" for finding in findings):
-        return _finish(findings, options, out, err)
-    _print(findings, options, out, err)
+        return _finish(findings, options, out, err, changed)
+    _print(findings, options, out, err, changed)
     catalog = loaded.catalog
     warned = f", {counted(len(warnings), 'warning')}" if warnings else ""
     print(
@@ -123,23 +127,59 @@ def _base_notes(base: Base, name: str) -> list[str]:
     return notes
 
 
-def _finish(findings: list[Finding], options: CheckOptions, out: TextIO, err: TextIO) -> int:
-    _print(findings, options, out, err)
+def changed_records(base: Catalog, catalog: Catalog) -> set[str]:
+    """The records of `catalog` added or changed since `base`, as the start of the `where` of
+    a problem about them: `sources[4]`."""
+    changed = set()
+    for section in ("sources", "claimants", "claims"):
+        before = {record.id: record for record in getattr(base, section)}
+        for index, record in enumerate(getattr(catalog, section)):
+            if before.get(record.id) != record:
+                changed.add(f"{section}[{index}]")
+    return changed
+
+
+def warnings_about(path: Path, section: str, record_id: str, *, today: date) -> list[Problem]:
+    """The hygiene warnings about one record, such as the source an editor has just added."""
+    loaded = load_located(path, today=today)
+    ids = [record.id for record in getattr(loaded.catalog, section)]
+    where = f"{section}[{ids.index(record_id)}]"
+    return [p for p in hygiene.find_warnings(loaded, today=today) if _record(p) == where]
+
+
+def _record(problem: Problem) -> str:
+    """The record a problem is about, as `changed_records` names it: `sources[4]`."""
+    return problem.where.split(".", 1)[0]
+
+
+def _finish(
+    findings: list[Finding],
+    options: CheckOptions,
+    out: TextIO,
+    err: TextIO,
+    changed: set[str] | None = None,
+) -> int:
+    _print(findings, options, out, err, changed or set())
     errors = sum(finding.severity == "error" for finding in findings)
     print(f"{counted(errors, 'problem')} found; nothing was written", file=err)
     return 1
 
 
-def _print(findings: list[Finding], options: CheckOptions, out: TextIO, err: TextIO) -> None:
+def _print(
+    findings: list[Finding], options: CheckOptions, out: TextIO, err: TextIO, changed: set[str]
+) -> None:
     """Annotations go to standard output, where GitHub reads them; lines to standard error.
 
     A warning that recurs, such as a missing archived copy on every source of a new desk,
     would bury the others: past REPEATS of a kind, its lines are counted in a note instead.
+    Warnings about records `changed` since the base are all printed: they are the pull
+    request's own.
     """
     stream = out if options.style == "github" else err
     times: Counter[str] = Counter()
     for finding in findings:
-        if finding.severity == "warning" and not options.every_warning:
+        is_own = _record(finding.problem) in changed
+        if finding.severity == "warning" and not options.every_warning and not is_own:
             kind = _kind(finding.problem)
             times[kind] += 1
             if times[kind] > REPEATS:

@@ -11,6 +11,7 @@ from typing import Any
 
 from generator import (
     changes,
+    checking,
     hygiene,
     layout,
     migrate,
@@ -284,6 +285,7 @@ def run_new(arguments: argparse.Namespace) -> int:
     values = prompts.complete_fields(fields, _answers(arguments, fields), catalog)
     record = scaffold.claim_record(values, qualifiers=arguments.qualifier, tags=arguments.tag)
     print(scaffold.add_claim(arguments.path, record, file=arguments.file).summary)
+    _print_warnings_about(arguments.path, "claims", record["id"])
     return 0
 
 
@@ -294,4 +296,12 @@ def run_new_source(arguments: argparse.Namespace) -> int:
     values = prompts.complete_fields(fields, _answers(arguments, fields), catalog)
     record = scaffold.source_record(values)
     print(scaffold.add_source(arguments.path, record, file=arguments.file).summary)
+    _print_warnings_about(arguments.path, "sources", record["id"])
     return 0
+
+
+def _print_warnings_about(path: Path, section: str, record_id: str) -> None:
+    """What `check` would warn about the record just added, which its many other warnings
+    could hide."""
+    for problem in checking.warnings_about(path, section, record_id, today=date.today()):
+        print(report.format_finding(report.Finding(problem, "warning"), "text"), file=sys.stderr)

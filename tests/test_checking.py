@@ -154,6 +154,24 @@ def test_a_warning_that_recurs_is_printed_three_times_then_counted(
     assert out.count("::warning ") == 3 + 3 + 2
     assert "::notice title=check::2 more warnings like those above (sources with no" in out
 
+    # Against a base, a pull request's own records are never counted away: a source it
+    # adds without an archived copy is named however many others lack one.
+    write(tmp_path, text, "base.yaml")
+    added = (
+        "  - id: report-new\n    title: Report\n    title_kind: description\n"
+        "    kind: news-report\n    url: https://news.example.org/new\n"
+    )
+    write(tmp_path, text.replace("claimants:\n", f"{added}claimants:\n"))
+    status, out, err = check(capsys, "--base", "base.yaml", "claims.yaml")
+    assert status == 0
+    archived = [
+        line for line in err.splitlines() if "warning: sources" in line and "archived" in line
+    ]
+    assert len(archived) == 4
+    assert "sources[7].url: no archived copy" in archived[-1], "the added source, last"
+    assert "note: 2 more warnings like those above (sources with no archived copy)" in err
+    write(tmp_path, text)
+
     # Errors are never counted away: with --strict every warning is one.
     status, _, err = check(capsys, "--strict", "claims.yaml")
     assert status == 1

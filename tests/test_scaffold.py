@@ -262,6 +262,20 @@ COPY = [
 ]  # fmt: skip
 
 
+def test_new_source_says_what_check_will_warn_about_it(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The desk's many other warnings would hide these in `check`'s output.
+    status, out, err = run(capsys, *COPY, "--date", "2024-03-05")
+    assert (status, out) == (0, "added source 'digest-ferry' to claims.yaml\n")
+    assert [line.split(": warning: ")[1] for line in err.splitlines()] == [
+        "sources[2].id: no claim cites source 'digest-ferry'; cite it in appearances or "
+        "evidence, or remove it",
+        "sources[2].url: no archived copy; add archive_url, a copy of the page in a web "
+        "archive, in case the page changes or disappears",
+    ]
+
+
 def test_new_source_records_a_copy_of_another_outlets_story(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
