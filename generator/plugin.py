@@ -177,7 +177,11 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         try:
             project = load_project(path, cache=memory.parse_cache)
         except CatalogError as error:
-            raise PluginError(f"{path.name} has problems; nothing was built:\n{error}") from None
+            files = list(dict.fromkeys(problem.file for problem in error.problems))
+            has = "has" if len(files) == 1 else "have"
+            raise PluginError(
+                f"{', '.join(files)} {has} problems; nothing was built:\n{error}"
+            ) from None
         # Keep the garbage collector from walking through the records and caches again and
         # again during the build (seconds on a large archive); the build's end thaws them, so
         # that what a long preview session leaves behind can still be collected.

@@ -243,3 +243,19 @@ def test_copies_of_materials_partials_follow_the_installed_material() -> None:
             f"{path.name} follows Material {match.group(1)}; merge the changes of Material "
             f"{installed}'s partials/{path.name} into it, then name that version in its comment"
         )
+
+
+def test_a_build_stopped_by_an_included_file_names_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    project = make_project(tmp_path / "project")
+    monkeypatch.chdir(project.root)
+    (project.root / "extra").mkdir()
+    (project.root / "extra" / "broken.yaml").write_text("claims:\n  - id: Bad Id\n", "utf-8")
+    project.claims.write_text(
+        project.claims.read_text("utf-8") + "include:\n  - extra/*.yaml\n", "utf-8"
+    )
+    with pytest.raises(Abort):
+        build_in_process(project)
+    assert "extra/broken.yaml has problems; nothing was built:" in caplog.text
+    assert "claims.yaml has problems" not in caplog.text
