@@ -18,10 +18,15 @@ def summarize_changes(base: Catalog, current: Catalog) -> str:
     moved = [claim for claim in changed if claim.rating != before[claim.id].rating]
     retired_before = {entry.id for entry in base.retired}
     retired = [entry for entry in current.retired if entry.id not in retired_before]
+    now = {claim.id for claim in current.claims} | {entry.id for entry in current.retired}
+    deleted = [claim for claim in base.claims if claim.id not in now]
     lines = ["## Claims in this change", ""]
-    if not (added or changed or retired):
+    if not (added or changed or retired or deleted):
         return "\n".join([*lines, "No claim was added, changed or retired.", ""])
-    lines += [f"Added: {len(added)}. Changed: {len(changed)}. Retired: {len(retired)}.", ""]
+    counts = f"Added: {len(added)}. Changed: {len(changed)}. Retired: {len(retired)}."
+    if deleted:
+        counts += f" Deleted without a retired entry: {len(deleted)}."
+    lines += [counts, ""]
     if added:
         lines += ["### Added", ""]
         lines += [f"- {_claim(claim)}: {_label(labels, claim.rating)}" for claim in added]
@@ -43,6 +48,11 @@ def summarize_changes(base: Catalog, current: Catalog) -> str:
         for entry in retired:
             redirect = f" (now `{entry.redirect}`)" if entry.redirect else ""
             lines.append(f"- `{entry.id}`{redirect}: {escape.text(entry.note)}")
+        lines.append("")
+    if deleted:
+        # `check --base` refuses these: a published claim leaves only through `retired`.
+        lines += ["### Deleted without a retired entry", ""]
+        lines += [f"- {_claim(claim)}: give it a `retired` entry" for claim in deleted]
         lines.append("")
     return "\n".join(lines)
 

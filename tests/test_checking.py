@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli, load, rules, yamlsource
+from generator import changes, cli, escape, load, rules, yamlsource
 from generator.problems import Problem
 from generator.report import Finding, escape_data, escape_property, github_annotation
 from generator.yamlsource import Position
@@ -757,3 +757,19 @@ def test_a_source_changed_without_a_word_on_the_claims_citing_it_is_pointed_out(
     status, _, err = check(capsys, "--base", "base.yaml", "--stale-days", "100000", "claims.yaml")
     assert status == 0
     assert "changed, and so did the pages" not in err
+
+
+def test_the_summary_names_a_claim_deleted_without_a_retired_entry(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # check --base refuses the deletion; the summary must not hide it either.
+    catalog = load.load_catalog(VALID / "claims.yaml", today=date(2025, 1, 1))
+    first, *rest = catalog.claims
+    summary = changes.summarize_changes(catalog, catalog.model_copy(update={"claims": rest}))
+    assert summary.splitlines()[2:] == [
+        "Added: 0. Changed: 0. Retired: 0. Deleted without a retired entry: 1.",
+        "",
+        "### Deleted without a retired entry",
+        "",
+        f"- `{first.id}` {escape.text(first.short)}: give it a `retired` entry",
+    ]
