@@ -90,7 +90,7 @@ def find_warnings(
                     "texts with a block indicator between words",
                 )
             )
-    problems = [*_large_files(loaded)]
+    problems = [*_large_files(loaded), *_cut_by_comments(loaded)]
     for path, message, group in found:
         file, position = loaded.where(path)
         problems.append(Problem(file, position, dotted(path), message, group=group))
@@ -101,6 +101,34 @@ _STRAY_BLOCK = re.compile(r"(?<=\S )([|>][-+])(?= \S)")
 """A block indicator with its chomping sign between words, as `Some words >- the text`: the
 words were typed in front of it, and YAML read it all as one plain line. (In a block of
 Markdown, `>- item` starts a line, and is a quoted list.)"""
+
+
+PROSE = frozenset(
+    {
+        "analysis", "claim", "definition", "errors", "funding", "label", "name", "note",
+        "original_publisher", "other_names", "ownership", "publisher", "quote", "role",
+        "short", "summary", "title", "unknowns",
+    }
+)  # fmt: skip
+"""The fields that hold prose, where a ' #' is more likely text than the start of a comment."""
+
+
+def _cut_by_comments(loaded: Loaded) -> Iterator[Problem]:
+    """Unquoted prose that YAML cut short at a ' #': `summary: Figures #1 and #2` holds only
+    "Figures", and nothing else would say so."""
+    for name, document in loaded.merged.files:
+        for path, position in document.comments.items():
+            field = next((part for part in reversed(path) if isinstance(part, str)), "")
+            if field in PROSE:
+                yield Problem(
+                    name,
+                    position,
+                    dotted(path),
+                    "YAML reads ' #' and what follows it as a comment, so the text ends before "
+                    "it; put the whole text in quotes to keep the rest, or move the comment to "
+                    "a line of its own",
+                    group="texts cut short by a comment",
+                )
 
 
 def _texts(value: object, path: Where) -> Iterator[tuple[Where, str]]:

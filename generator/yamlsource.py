@@ -116,6 +116,9 @@ class Document:
     keys: dict[Path, Position] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     invalid: set[Path] = field(default_factory=set)
+    comments: dict[Path, Position] = field(default_factory=dict)
+    """Unquoted text values followed by a comment on their last line, where the comment
+    starts: `summary: Figures #1 and #2` holds only "Figures"."""
     count: int = 0
     """How many values (scalars, lists and mappings, keys included) the text holds."""
 
@@ -219,7 +222,7 @@ def parse(text: str, *, depth: int = 0) -> Document:
         raise SourceError(Position(1, 1), too_big_message(len(text.encode("utf-8", "replace"))))
     _check_characters(text)
     loader = Loader(text)
-    composer = _Composer(loader, depth)
+    composer = _Composer(loader, text, depth)
     try:
         return composer.document()
     except SourceError as error:
@@ -417,6 +420,10 @@ holds a colon, a quote or a bracket is more likely two lines joined (`confidence
 summary: >-`)."""
 
 
+_TRAILING_COMMENT = re.compile(r"[ \t]+#")
+"""After an unquoted value, the start of a comment: YAML ends the value there."""
+
+
 def _mark(mark: Any) -> Position:
     return Position(mark.line + 1, mark.column + 1) if mark is not None else Position(1, 1)
 
@@ -428,8 +435,9 @@ def _at(event: Any) -> Position:
 class _Composer:
     """Builds Python values straight from parser events, so that nothing is shared or expanded."""
 
-    def __init__(self, loader: Any, depth: int = 0) -> None:
+    def __init__(self, loader: Any, text: str, depth: int = 0) -> None:
         self.loader = loader
+        self.text = text
         self.result = Document(data=None)
         self.depth = depth
 
@@ -542,6 +550,14 @@ class _Composer:
             self._report(event, path, f"YAML tag {clip(event.tag)} is not allowed; remove it")
         return True
 
+    def _note_comment(self, event: Any, path: Path) -> None:
+        """Record a comment after an unquoted text value, on the same line."""
+        end = event.end_mark
+        line_end = self.text.find("\n", end.index)
+        rest = self.text[end.index : line_end if line_end >= 0 else len(self.text)]
+        if found := _TRAILING_COMMENT.match(rest):
+            self.result.comments[path] = Position(end.line + 1, end.column + found.end())
+
     def _scalar(self, event: Any, path: Path | None, *, is_key: bool = False) -> Any:
         """The Python value of a scalar, or INVALID once its problem is reported."""
         value: str = event.value
@@ -560,6 +576,8 @@ class _Composer:
         if problem is None and tag == STR_TAG:
             bad = NOT_PRINTABLE.search(value)
             if bad is None:
+                if not event.style and path is not None and not is_key:
+                    self._note_comment(event, path)
                 return value
             problem = _unprintable(bad.group(), escaped=True)
         if problem is None:

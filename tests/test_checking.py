@@ -773,3 +773,27 @@ def test_the_summary_names_a_claim_deleted_without_a_retired_entry(
         "",
         f"- `{first.id}` {escape.text(first.short)}: give it a `retired` entry",
     ]
+
+
+def test_prose_that_a_comment_cut_short_is_a_warning_and_a_comment_after_an_id_is_not(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = ARCHIVED.replace(
+        "    summary: The operator lists 250 seats, so 300 is wrong.\n",
+        "    summary: The operator lists seats #1 to #250, so 300 is wrong.\n",
+    ).replace("    rating: wrong\n", "    rating: wrong  # was unproven\n", 1)
+    write(in_tmp, text)
+    line = text[: text.index("    summary: ")].count("\n") + 1
+    status, _, err = check(capsys, "--stale-days", "100000", "claims.yaml")
+    assert status == 0
+    assert err.splitlines() == [
+        f"claims.yaml:{line}:39: warning: claims[0].summary: YAML reads ' #' and what follows "
+        "it as a comment, so the text ends before it; put the whole text in quotes to keep the "
+        "rest, or move the comment to a line of its own"
+    ]
+    # Quoted, the whole text is kept, and nothing is said.
+    write(in_tmp, text.replace(
+        "summary: The operator lists seats #1 to #250, so 300 is wrong.",
+        "summary: 'The operator lists seats #1 to #250, so 300 is wrong.'",
+    ))  # fmt: skip
+    assert check(capsys, "--stale-days", "100000", "claims.yaml")[2] == ""
