@@ -129,6 +129,13 @@ def update_verdict(
         hint = suggest(claim_id, [claim.id for claim in claims])
         raise ScaffoldError(f"unknown claim '{claim_id}'{hint}")
     claim = claims[index]
+    if claim.history[-1].date == day:
+        raise ScaffoldError(
+            f"'{claim_id}' already has a history entry of today ({day}), and the history holds "
+            "one entry a day. If that entry is not published yet (it is only on your branch), "
+            "change its rating there and say why at the end of its note; once it is published, "
+            "it may only grow, and the new verdict is recorded tomorrow"
+        )
     entry: dict[str, Any] = {"date": day, "rating": rating, "note": note}
     if correction:
         entry["correction"] = True

@@ -378,10 +378,12 @@ def test_update_verdict_refusals_leave_the_file_alone(
     assert run(capsys, "update-verdict", "ferry-300", "accurate", "--note", "Once.")[0] == 0
     once = project.read_text("utf-8")
     status, _, err = run(capsys, "update-verdict", "ferry-300", "wrong", "--note", "Twice.")
-    assert status == 1
-    assert err.splitlines()[1].endswith(
-        f"the entry before it has the same date ({TODAY}); history has one entry a date: "
-        "put what this entry says at the end of that one's note, and remove this one"
+    assert (status, err) == (
+        1,
+        f"error: 'ferry-300' already has a history entry of today ({TODAY}), and the history "
+        "holds one entry a day. If that entry is not published yet (it is only on your "
+        "branch), change its rating there and say why at the end of its note; once it is "
+        "published, it may only grow, and the new verdict is recorded tomorrow\n",
     )
     assert project.read_text("utf-8") == once
 
