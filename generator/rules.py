@@ -46,6 +46,11 @@ MIN_ENTRIES = {"ratings": 2, "confidence": 1}
 MAX_PROBLEMS = 100
 SEED_PATH = re.compile(r"seeds/[A-Za-z0-9._-]{1,100}")
 # Seed texts reach the page like text fields; a form feed from a PDF export is allowed.
+# The fields that only a claimant with a name of its own may have, and what each is for.
+NAMED_ONLY = {
+    "same_as": "links the Wikipedia article about a named claimant",
+    "other_names": "spells a claimant's name otherwise",
+}
 SEED_NOT_PRINTABLE = re.compile(
     "[^\t\n\r\f\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
@@ -324,20 +329,15 @@ class Checker:
                     )
 
     def _check_claimant(self, index: int, claimant: dict[Any, Any]) -> None:
-        if claimant.get("named") is False and "same_as" in claimant:
-            self.report_once(
-                ("claimants", index, "same_as"),
-                "'same_as' links the Wikipedia article about a named claimant, and this one "
-                "has 'named: false'; remove same_as, or remove named: false if the name is "
-                "the claimant's own",
-            )
-        if claimant.get("named") is False and "other_names" in claimant:
-            self.report_once(
-                ("claimants", index, "other_names"),
-                "'other_names' spells a claimant's name otherwise, and this one has "
-                "'named: false'; remove other_names, or remove named: false if the name is "
-                "the claimant's own",
-            )
+        if claimant.get("named") is not False:
+            return
+        for name, what in NAMED_ONLY.items():
+            if name in claimant:
+                self.report_once(
+                    ("claimants", index, name),
+                    f"'{name}' {what}, and this one has 'named: false'; remove {name}, or "
+                    "remove named: false if the name is the claimant's own",
+                )
 
     def _check_source(self, index: int, source: dict[Any, Any]) -> None:
         path: Where = ("sources", index)
