@@ -353,19 +353,17 @@ def _verdict_pages(index: Index, rows: list[ClaimRow], site_url: str) -> Iterato
 
 def _claimant_pages(index: Index, rows: list[ClaimRow], site_url: str) -> Iterator[Page]:
     claimants = sorted(index.catalog.claimants, key=by_name)
-    counts = {claimant.id: 0 for claimant in claimants}
     by_claimant: dict[str, list[ClaimRow]] = {claimant.id: [] for claimant in claimants}
-    for row in rows:
-        by_claimant[row.claimant.id].append(row)
-        counts[row.claimant.id] += 1
+    claims_of: dict[str, list[Claim]] = {claimant.id: [] for claimant in claimants}
+    for claim, row in zip(index.claims, rows, strict=True):
+        by_claimant[claim.claimant].append(row)
+        claims_of[claim.claimant].append(claim)
     title = "Claims by claimant"
     description = metadata.list_descriptions(index)[paths.CLAIMANTS]
     meta = _rows_meta(index, paths.CLAIMANTS, title, description, site_url, rows)
+    counts = {claimant_id: len(listed) for claimant_id, listed in by_claimant.items()}
     values = {"claimants": claimants, "counts": counts}
     yield Page(paths.CLAIMANTS, "claimants.md.j2", title, values, None, meta)
-    claims_of: dict[str, list[Claim]] = {claimant.id: [] for claimant in claimants}
-    for claim in index.claims:
-        claims_of[claim.claimant].append(claim)
     for claimant in claimants:
         heading = f"Claims by {claimant.name}"
         first = paths.claimant(claimant.id)

@@ -44,13 +44,13 @@ TOP_LEVEL = ("version", "publisher", "include", *SECTIONS)
 REQUIRED_TOP_LEVEL = ("version", "publisher", "ratings", "confidence")
 MIN_ENTRIES = {"ratings": 2, "confidence": 1}
 MAX_PROBLEMS = 100
-SEED_PATH = re.compile(r"seeds/[A-Za-z0-9._-]{1,100}")
-# Seed texts reach the page like text fields; a form feed from a PDF export is allowed.
 # The fields that only a claimant with a name of its own may have, and what each is for.
 NAMED_ONLY = {
     "same_as": "links the Wikipedia article about a named claimant",
     "other_names": "spells a claimant's name otherwise",
 }
+SEED_PATH = re.compile(r"seeds/[A-Za-z0-9._-]{1,100}")
+# Seed texts reach the page like text fields; a form feed from a PDF export is allowed.
 SEED_NOT_PRINTABLE = re.compile(
     "[^\t\n\r\f\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )

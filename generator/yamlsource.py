@@ -553,10 +553,9 @@ class _Composer:
     def _note_comment(self, event: Any, path: Path) -> None:
         """Record a comment after an unquoted text value, on the same line."""
         end = event.end_mark
-        line_end = self.text.find("\n", end.index)
-        rest = self.text[end.index : line_end if line_end >= 0 else len(self.text)]
-        if found := _TRAILING_COMMENT.match(rest):
-            self.result.comments[path] = Position(end.line + 1, end.column + found.end())
+        if found := _TRAILING_COMMENT.match(self.text, end.index):
+            hash_column = end.column + found.end() - end.index
+            self.result.comments[path] = Position(end.line + 1, hash_column)
 
     def _scalar(self, event: Any, path: Path | None, *, is_key: bool = False) -> Any:
         """The Python value of a scalar, or INVALID once its problem is reported."""

@@ -538,3 +538,16 @@ def test_the_file_is_refused_for_exactly_the_characters_yaml_refuses_and_hidden_
     found = {match.start() for match in yamlsource._REFUSED.finditer(every)}
     unprintable = {match.start() for match in yamlsource.NOT_PRINTABLE.finditer(every)}
     assert found == unprintable | {ord(character) for character in yamlsource.HIDDEN_BREAKS}
+
+
+def test_the_reader_finds_where_a_comment_cuts_unquoted_text_short() -> None:
+    document = yamlsource.parse(
+        "a: été fini # ici\nb: 'kept # whole'\nc: no#comment\nd:\n  - item #2\ne: plain\n"
+    )
+    assert document.data == {
+        "a": "été fini", "b": "kept # whole", "c": "no#comment", "d": ["item"], "e": "plain",
+    }  # fmt: skip
+    assert document.comments == {
+        ("a",): yamlsource.Position(1, 13),
+        ("d", 0): yamlsource.Position(5, 10),
+    }

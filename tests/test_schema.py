@@ -17,7 +17,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from generator import schema, yamlsource
+from generator import hygiene, schema, yamlsource
 from generator.model import Catalog, Claim
 from tests.projects import REPO, VALID
 
@@ -175,3 +175,29 @@ def test_the_selection_covers_every_kind_of_schema_problem() -> None:
 @pytest.mark.parametrize("case", SCHEMA_CASES)
 def test_a_fixture_the_model_refuses_for_a_schema_reason_fails_the_schema(case: str) -> None:
     assert schema_errors(as_editors_tools_read(BROKEN / f"{case}.yaml"))
+
+
+def text_fields(node: Any, name: str = "") -> set[str]:
+    """The fields whose values (or items) the schema gives as text: any string but blanks."""
+    found = set()
+    if isinstance(node, dict):
+        if node.get("pattern") == r"\S" and name:
+            found.add(name)
+        for key, value in node.items():
+            if key == "properties":
+                for field, inner in value.items():
+                    found |= text_fields(inner, field)
+            elif key == "definitions":
+                for inner in value.values():
+                    found |= text_fields(inner)
+            elif key in ("items", "anyOf"):
+                found |= text_fields(value, name)
+    elif isinstance(node, list):
+        for item in node:
+            found |= text_fields(item, name)
+    return found
+
+
+def test_the_warning_about_text_cut_by_a_comment_covers_every_text_field() -> None:
+    # hygiene.PROSE lists the fields where a ' #' is text, not a comment: every text field.
+    assert text_fields(schema.claims_schema()) == hygiene.PROSE
