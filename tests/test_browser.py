@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,6 +12,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect, sync_playwright
 
+from generator import search
 from tests.conftest import REPO
 from tests.projects import dump_claims, make_project
 from tests.siteserver import serve
@@ -235,6 +238,48 @@ def test_search_results_show_hostile_text_as_text(browser: Browser, hostile_url:
         assert reader.errors == []
     finally:
         reader.close()
+
+
+@pytest.fixture(scope="module")
+def sharded_url(real_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The repository's site indexed in shards of 20 pages, as an archive of thousands is."""
+    site = tmp_path_factory.mktemp("sharded") / "site"
+    shutil.copytree(real_site, site)
+    search.index_site(site, shard_pages=20)
+    assert len(json.loads((site / "pagefind" / search.SHARDS).read_text("utf-8"))) >= 3
+    with serve(site) as url:
+        yield url
+
+
+def search_page(reader: Visit, query: str) -> tuple[str, set[str]]:
+    """The Search page's count of results for `query`, and the results it shows first."""
+    page = reader.open("search/?q=" + query)
+    expect(page.locator("#fc-search-status")).to_contain_text(query)
+    links = page.locator("#fc-search-results .fc-result__link").all()
+    return page.locator("#fc-search-status").inner_text(), {
+        urlparse(link.get_attribute("href") or "").path for link in links
+    }
+
+
+# A word on one page only makes a shard without it answer with the pages that hold a shorter
+# word it starts with ("Buryatia" with pages holding "bu...").
+@pytest.mark.parametrize("query", ["Buryatia", "airborne", "Blagoveshchensk", "Peskov", "troops"])
+def test_a_sharded_index_finds_what_one_index_finds(
+    browser: Browser, base_url: str, sharded_url: str, query: str
+) -> None:
+    one, sharded = Visit(browser, base_url), Visit(browser, sharded_url)
+    try:
+        count, shown = search_page(one, query)
+        assert "No results" not in count
+        sharded_count, sharded_shown = search_page(sharded, query)
+        assert sharded_count == count
+        if len(shown) < 10:
+            assert sharded_shown == shown
+        assert "vocabulary" not in " ".join(sharded_shown)
+        assert one.errors == sharded.errors == []
+    finally:
+        one.close()
+        sharded.close()
 
 
 def test_claims_rank_above_the_sources_that_quote_them(visit: Any) -> None:

@@ -133,3 +133,42 @@ def test_a_claimants_other_spelling_finds_their_claims(project: Project) -> None
     claimant = (project.site / "claimants" / "mayor" / "index.html").read_text("utf-8")
     assert "<strong>Also written:</strong> Harbourmayor." in claimant
     assert '"alternateName":["Harbourmayor"]' in claim.replace(" ", "")
+
+
+def test_an_edit_re_indexes_only_the_shard_that_holds_the_page(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_in_process(project)
+    cache = tmp_path / "index-cache"
+    search.index_site(project.site, cache, shard_pages=3)
+    shards = json.loads((project.site / "pagefind" / search.SHARDS).read_text("utf-8"))
+    assert len(shards) >= 2
+    page = project.site / "claims" / "ferry-300" / "index.html"
+    # The same words in another order: the site's vocabulary stays the same.
+    html = page.read_text("utf-8")
+    assert "<h2" in html
+    page.write_text(html.replace("<h2", "<p>ferry ferry</p><h2", 1), "utf-8")
+    runs: list[list[str]] = []
+    run = search.subprocess.run
+
+    def counting(arguments: list[str], **options: Any) -> Any:
+        runs.append(arguments)
+        return run(arguments, **options)
+
+    monkeypatch.setattr(search.subprocess, "run", counting)
+    search.index_site(project.site, cache, shard_pages=3)
+    assert len(runs) == 1
+    assert "ferry ferry" in indexed_text_of_all_shards(project.site)
+
+
+def indexed_text_of_all_shards(site: Path) -> str:
+    folders = [site / "pagefind"] + [
+        site / "pagefind" / name
+        for name in json.loads((site / "pagefind" / search.SHARDS).read_text("utf-8"))
+    ]
+    texts = []
+    for folder in folders:
+        for fragment in sorted((folder / "fragment").iterdir()):
+            data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+            texts.append(json.loads(data)["content"])
+    return "\n".join(texts)

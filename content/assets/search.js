@@ -11,13 +11,27 @@
   var pageSize = 10;
   var loading = null;
 
+  // Claims should come before the shorter source pages that quote them.
+  var indexOptions = { baseUrl: siteRoot, excerptLength: 24, ranking: { pageLength: 0.5 } };
+  // Each shard of a large site also indexes a page of every word on the site; it is no result.
+  var searchOptions = { filters: { not: { kind: "vocabulary" } } };
+
+  // The main index, with the other shards that shards.json names merged into it.
   function loadPagefind() {
     if (!loading) {
-      loading = import(new URL("pagefind.js", bundle).href).then(function (pagefind) {
-        // Claims should come before the shorter source pages that quote them.
-        return pagefind
-          .options({ baseUrl: siteRoot, excerptLength: 24, ranking: { pageLength: 0.5 } })
-          .then(function () { return pagefind; });
+      loading = Promise.all([
+        import(new URL("pagefind.js", bundle).href),
+        fetch(new URL("shards.json", bundle)).then(function (response) {
+          if (!response.ok) throw new Error("no shards.json");
+          return response.json();
+        }),
+      ]).then(function (loaded) {
+        var pagefind = loaded[0];
+        return pagefind.options(indexOptions).then(function () {
+          return Promise.all(loaded[1].map(function (folder) {
+            return pagefind.mergeIndex(new URL(folder, bundle).pathname, indexOptions);
+          }));
+        }).then(function () { return pagefind; });
       });
     }
     return loading;
@@ -90,7 +104,7 @@
       return Promise.resolve();
     }
     return loadPagefind()
-      .then(function (pagefind) { return pagefind.debouncedSearch(self.query, {}, 150); })
+      .then(function (pagefind) { return pagefind.debouncedSearch(self.query, searchOptions, 150); })
       .then(function (search) {
         if (search === null || query.trim() !== self.query) return;
         self.results = search.results;
