@@ -37,11 +37,17 @@ def _check_slug(value: str) -> str:
     if not SLUG_PATTERN.fullmatch(value):
         raise ValueError(
             f"{_clip(value)} is not a valid id: use lowercase letters, digits and single "
-            "hyphens, like 'nis-1500-arrived'"
+            f"hyphens, like '{_slug_like(value)}'"
         )
     if value in RESERVED_IDS or PAGE_NAME.fullmatch(value):
         raise ValueError(f"{value!r} is reserved for a generated page; choose another id")
     return value
+
+
+def _slug_like(value: str) -> str:
+    """`value` written as an id ('Incorrect' as 'incorrect'), or an example when that fails."""
+    slug = "-".join(re.findall(r"[a-z0-9]+", value.lower()))
+    return slug if slug and len(slug) <= ID_LIMIT else "nis-1500-arrived"
 
 
 def _check_url(value: str) -> str:

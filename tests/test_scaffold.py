@@ -534,7 +534,7 @@ def test_new_starts_the_claims_section_when_there_is_none(
         (
             "wrong: very",
             "'wrong: very' is not a valid id: use lowercase letters, digits and single hyphens, "
-            "like 'nis-1500-arrived'",
+            "like 'wrong-very'",
         ),
     ],
 )
