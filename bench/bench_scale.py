@@ -14,9 +14,9 @@ For each size it writes a generated project (bench/make_corpus.py) and measures,
 - Pagefind: the share of the cold build spent indexing for search (run on its own);
 - preview: the README's preview command (`make serve`), from saving an edit to one claim until
   its page serves the new text (bench/preview.py);
-- peak memory of the cold build: the build's own process, and the largest of the processes it
-  starts (Pagefind, which indexes the site, or the process that draws social cards); the
-  largest HTML page; and the bytes a reader's first search fetches;
+- peak memory of the cold build's own process, and of the largest Pagefind run (each indexes one
+  shard of the site, while the build's process waits for it); the largest HTML page; and the
+  bytes a reader's first search fetches;
 - below the table, the CPU time of the cold build: in the build's own process, and in the
   processes it starts (cards and Pagefind; Pagefind's own, from its run on its own), against
   what two cores give in 1.5 times the floor.
@@ -34,7 +34,6 @@ import http.server
 import os
 import platform
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -50,7 +49,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.make_corpus import write_project
 from bench.preview import claims_file, edit_summary, preview_latencies
-from generator import search
 
 ENVIRONMENT = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 FLOOR_CONFIG = """site_name: Floor
@@ -145,16 +143,34 @@ def edit_one_claim(project: Path) -> None:
     assert claims.read_text("utf-8") != text
 
 
-def pagefind_run(site: Path) -> tuple[float, float]:
-    """Seconds and CPU seconds of indexing `site` for search on its own, as a cold build does."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    own = time.process_time()
+# Indexes a built site for search on its own, as a cold build does, in a process of its own:
+# Linux counts a process that a large one starts at the large one's size, so Pagefind's runs
+# are started from a small process to measure their own peak.
+INDEX = """
+import resource, sys, time
+from pathlib import Path
+from generator import search
+search.index_site(Path(sys.argv[1]))
+own, runs = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+cpu = sum(usage.ru_utime + usage.ru_stime for usage in (own, runs))
+print(f"pagefind {cpu:.2f} {runs.ru_maxrss}", file=sys.stderr)
+"""
+
+
+def pagefind_run(site: Path) -> tuple[float, float, int]:
+    """Seconds, CPU seconds and the largest run's peak memory in KiB of indexing `site`."""
     start = time.perf_counter()
-    search.index_site(site)
+    result = subprocess.run(
+        [sys.executable, "-c", INDEX, str(site)],
+        env=ENVIRONMENT,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     seconds = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return seconds, cpu + time.process_time() - own
+    cpu, peak = re.findall(r"pagefind ([\d.]+) (\d+)", result.stderr)[-1]
+    return seconds, float(cpu), int(peak)
 
 
 def html_pages(site: Path) -> int:
@@ -228,7 +244,7 @@ def measure(size: int, work: Path, runs: int) -> dict[str, Any]:
     median = {name: statistics.median(values) for name, values in times.items()}
     peak = (max(b.peak[0] for b in colds), max(b.peak[1] for b in colds))
     cpu = tuple(statistics.median(b.cpu[part] for b in colds) for part in (0, 1))
-    pagefind, pagefind_cpu = pagefind_run(project / "site")
+    pagefind, pagefind_cpu, pagefind_peak = pagefind_run(project / "site")
     page_bytes, page = largest_page(project / "site")
     middle = size // 2
     search_bytes, requests = first_search_bytes(
@@ -239,7 +255,8 @@ def measure(size: int, work: Path, runs: int) -> dict[str, Any]:
         "size": size, "pages": pages, "floor": median["floor"], "cold": median["cold"],
         "warm": median["warm"], "edit": median["edit"],
         "pagefind": pagefind, "pagefind_cpu": pagefind_cpu, "cpu": cpu,
-        "preview": preview, "peak": peak, "page_bytes": page_bytes,
+        "preview": preview, "peak": peak, "pagefind_peak": pagefind_peak,
+        "page_bytes": page_bytes,
         "page": page, "search_bytes": search_bytes, "requests": requests,
     }  # fmt: skip
 
@@ -255,7 +272,7 @@ def measure_preview(size: int, work: Path, runs: int) -> dict[str, Any]:
 def table(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| claims | pages | floor | cold build | warm build | one-edit build | Pagefind (in cold) "
-        "| preview | peak memory (build + helpers) | largest page | first search |",
+        "| preview | peak memory (build + Pagefind) | largest page | first search |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
@@ -270,7 +287,7 @@ def table(rows: list[dict[str, Any]]) -> str:
             f"| {row['edit']:.1f} s ({row['edit'] / floor:.2f}x) "
             f"| {row['pagefind']:.1f} s "
             f"| {row['preview']:.2f} s "
-            f"| {row['peak'][0] / 1024:.0f} + {row['peak'][1] / 1024:.0f} MiB "
+            f"| {row['peak'][0] / 1024:.0f} + {row['pagefind_peak'] / 1024:.0f} MiB "
             f"| {row['page_bytes'] / 1024:.0f} KiB (`{row['page']}`) "
             f"| {row['search_bytes'] / 1024:.0f} KiB in {row['requests']} requests |"
         )

@@ -22,9 +22,9 @@ SHARDS = "shards.json"
 """The file in FOLDER that lists the shards the browser merges into the main index."""
 
 SHARD_PAGES = 2000
-"""The most pages one Pagefind run indexes. Pagefind holds every word it indexes in memory:
-2,000 claim pages of the 10,000-claim benchmark take it about 0.35 GB, and pages with twice the
-words about 0.7 GB."""
+"""The most pages one Pagefind run indexes. Pagefind holds every word it indexes in memory: the
+shards of the 10,000-claim benchmark archive (about 1,800 pages of 460 words each) take it
+0.25 GiB, and pages with twice the words would take about twice that."""
 
 VOCABULARY = "_search-vocabulary/index.html"
 """A page in each shard with every word of the site; VOCABULARY_FILTER keeps it out of results."""
