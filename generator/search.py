@@ -156,7 +156,9 @@ def _vocabulary(pages: list[_Page]) -> str:
     """Every word in the text of the pages' articles, once each, in order.
 
     It may hold more words than Pagefind indexes (the text of charts and of ignored parts): a
-    word that no page holds then finds nothing, instead of the pages with a shorter word.
+    word that no page holds then finds nothing, instead of the pages with a shorter word. The
+    pages are read again here, not in `_read_pages`, so that a build whose pages are all the
+    same does not split them into words.
     """
     words: set[bytes] = set()
     for page in pages:
