@@ -147,7 +147,7 @@ def edit_one_claim(project: Path) -> None:
 # Linux counts a process that a large one starts at the large one's size, so Pagefind's runs
 # are started from a small process to measure their own peak.
 INDEX = """
-import resource, sys, time
+import resource, sys
 from pathlib import Path
 from generator import search
 search.index_site(Path(sys.argv[1]))

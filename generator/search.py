@@ -19,7 +19,8 @@ FOLDER = "pagefind"
 """Where the index goes in the built site."""
 
 SHARDS = "shards.json"
-"""The file in FOLDER that lists the shards the browser merges into the main index."""
+"""The file in FOLDER that names the shards the browser merges into the main index, and the
+filters every search takes."""
 
 SHARD_PAGES = 2000
 """The most pages one Pagefind run indexes. Pagefind holds every word it indexes in memory: the
@@ -27,9 +28,9 @@ shards of the 10,000-claim benchmark archive (about 1,800 pages of 460 words eac
 0.25 GiB, and pages with twice the words would take about twice that."""
 
 VOCABULARY = "_search-vocabulary/index.html"
-"""A page in each shard with every word of the site; VOCABULARY_FILTER keeps it out of results."""
+"""A page in each shard with every word of the site, marked with a filter that searches exclude."""
 
-VOCABULARY_FILTER = "kind:vocabulary"
+VOCABULARY_FILTER = ("kind", "vocabulary")
 
 LAST_BUILD = "last-build.json"
 """The file in the cache that names the shards of the last build, and the digest of its pages."""
@@ -215,9 +216,10 @@ def _index_shard(shard: list[_Page], vocabulary: str, target: Path, is_backgroun
 
 
 def _vocabulary_page(vocabulary: str) -> str:
+    key, value = VOCABULARY_FILTER
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Vocabulary</title>'
-        f'</head><body><article data-pagefind-body data-pagefind-filter="{VOCABULARY_FILTER}">'
+        f'</head><body><article data-pagefind-body data-pagefind-filter="{key}:{value}">'
         f"<p>{html.escape(vocabulary)}</p></article></body></html>"
     )
 
@@ -237,7 +239,9 @@ def _assemble(target: Path, kept: list[Path]) -> None:
             ignore=shutil.ignore_patterns("*.js", "*.css", "wasm.*"),
         )
         folders.append(f"{name}/")
-    (target / SHARDS).write_text(json.dumps(folders), "utf-8")
+    key, value = VOCABULARY_FILTER
+    filters = {"not": {key: value}} if folders else {}
+    (target / SHARDS).write_text(json.dumps({"shards": folders, "filters": filters}), "utf-8")
 
 
 def _link_or_copy(source: str, target: str) -> None:

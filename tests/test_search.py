@@ -141,7 +141,7 @@ def test_an_edit_re_indexes_only_the_shard_that_holds_the_page(
     build_in_process(project)
     cache = tmp_path / "index-cache"
     search.index_site(project.site, cache, shard_pages=3)
-    shards = json.loads((project.site / "pagefind" / search.SHARDS).read_text("utf-8"))
+    shards = json.loads((project.site / "pagefind" / search.SHARDS).read_text("utf-8"))["shards"]
     assert len(shards) >= 2
     page = project.site / "claims" / "ferry-300" / "index.html"
     # The same words in another order: the site's vocabulary stays the same.
@@ -164,7 +164,7 @@ def test_an_edit_re_indexes_only_the_shard_that_holds_the_page(
 def indexed_text_of_all_shards(site: Path) -> str:
     folders = [site / "pagefind"] + [
         site / "pagefind" / name
-        for name in json.loads((site / "pagefind" / search.SHARDS).read_text("utf-8"))
+        for name in json.loads((site / "pagefind" / search.SHARDS).read_text("utf-8"))["shards"]
     ]
     texts = []
     for folder in folders:

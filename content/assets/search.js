@@ -13,10 +13,9 @@
 
   // Claims should come before the shorter source pages that quote them.
   var indexOptions = { baseUrl: siteRoot, excerptLength: 24, ranking: { pageLength: 0.5 } };
-  // Each shard of a large site also indexes a page of every word on the site; it is no result.
-  var searchOptions = { filters: { not: { kind: "vocabulary" } } };
 
-  // The main index, with the other shards that shards.json names merged into it.
+  // The main index, with the other shards that shards.json names merged into it, and the
+  // options every search takes (on a large site, a filter that keeps out a page of every word).
   function loadPagefind() {
     if (!loading) {
       loading = Promise.all([
@@ -26,12 +25,14 @@
           return response.json();
         }),
       ]).then(function (loaded) {
-        var pagefind = loaded[0];
+        var pagefind = loaded[0], manifest = loaded[1];
         return pagefind.options(indexOptions).then(function () {
-          return Promise.all(loaded[1].map(function (folder) {
+          return Promise.all(manifest.shards.map(function (folder) {
             return pagefind.mergeIndex(new URL(folder, bundle).pathname, indexOptions);
           }));
-        }).then(function () { return pagefind; });
+        }).then(function () {
+          return { pagefind: pagefind, options: { filters: manifest.filters } };
+        });
       });
     }
     return loading;
@@ -104,7 +105,7 @@
       return Promise.resolve();
     }
     return loadPagefind()
-      .then(function (pagefind) { return pagefind.debouncedSearch(self.query, searchOptions, 150); })
+      .then(function (index) { return index.pagefind.debouncedSearch(self.query, index.options, 150); })
       .then(function (search) {
         if (search === null || query.trim() !== self.query) return;
         self.results = search.results;
