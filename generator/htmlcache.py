@@ -2,7 +2,8 @@
 
 One SQLite file holds them all: a large archive has tens of thousands of pages, and one file
 per page would cost a file creation each, which is slow on many file systems. Entries are read
-one at a time, when a page asks for its own, so the cache is never held in memory whole.
+one at a time, when a page asks for its own, so the cache is never held in memory whole; new
+entries are written in batches as they come, so a cold build does not hold them all either.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
+BATCH_BYTES = 16 * 2**20
+"""New entries are written once they add up to this much (a cold build of 10,000 claims makes
+about 120 MiB)."""
 
 
 class HtmlCache:
@@ -22,6 +26,7 @@ class HtmlCache:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.pending: dict[str, bytes] = {}
+        self.pending_bytes = 0
         self.used: set[str] = set()
         self.connection: sqlite3.Connection | None = None
 
@@ -32,7 +37,7 @@ class HtmlCache:
                 connection = sqlite3.connect(self.path, check_same_thread=False)
                 connection.execute(SCHEMA)
                 self.connection = connection
-            except sqlite3.Error:
+            except (OSError, sqlite3.Error):
                 return None
         return self.connection
 
@@ -51,14 +56,24 @@ class HtmlCache:
             return None
 
     def put(self, key: str, value: Any) -> None:
-        """Store `value` under `key`; it is written with the others by `save`."""
+        """Store `value` under `key`; it is written with others once they are many, or by `save`."""
         self.used.add(key)
-        self.pending[key] = pickle.dumps(value, protocol=5)
+        entry = pickle.dumps(value, protocol=5)
+        self.pending[key] = entry
+        self.pending_bytes += len(entry)
+        if self.pending_bytes >= BATCH_BYTES:
+            self._write_pending(prune=False)
 
     def save(self, *, prune: bool) -> None:
         """Write the new entries; with `prune`, drop those no page asked for since the last save."""
+        self._write_pending(prune=prune)
+        self.used.clear()
+
+    def _write_pending(self, *, prune: bool) -> None:
         connection = self._connect()
         if connection is None:
+            self.pending.clear()  # there is nowhere to keep them
+            self.pending_bytes = 0
             return
         with contextlib.suppress(sqlite3.Error), connection:
             connection.executemany(
@@ -70,4 +85,4 @@ class HtmlCache:
                 connection.executemany("INSERT INTO used VALUES (?)", ((k,) for k in self.used))
                 connection.execute("DELETE FROM pages WHERE key NOT IN (SELECT key FROM used)")
         self.pending.clear()
-        self.used.clear()
+        self.pending_bytes = 0

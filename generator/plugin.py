@@ -5,7 +5,8 @@ Work is kept between builds in `.cache/factcheck/`, keyed by content: parsed rec
 table of contents, by the digest of its Markdown, and compiled Jinja templates, by their
 source. Under `mkdocs serve` the same objects stay in memory from one rebuild to the next.
 Within a build, generated pages whose Markdown is the same once their raw HTML is set aside
-(claim pages with the same sections) share one conversion.
+(claim pages with the same sections) share one conversion. MkDocs converts every page before
+it writes any: generated pages keep their HTML compressed until it is written.
 
 With `--dirty`, MkDocs rebuilds only pages whose source file is newer than their output. The
 generator rewrites a page's file exactly when its text changes, so that holds for generated
@@ -31,6 +32,7 @@ import re
 import secrets
 import shutil
 import threading
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils.templates import TemplateContext
 
 from generator import cards, metadata, output, pages, paths, search, templates
 from generator.fragments import SharedFragments
@@ -65,7 +68,7 @@ SNIPPET_MARKER = re.compile(r"^<!-- factcheck:([a-z0-9-]+) -->[ \t]*$", re.MULTI
 # any of them converts every page again, and rebuilds every page of a dirty build.
 PACKAGES = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material")
 HTML_CACHE_VERSION = " ".join(
-    ["1", *(importlib.metadata.version(package) for package in PACKAGES)]
+    ["2", *(importlib.metadata.version(package) for package in PACKAGES)]
 ).encode()
 log = logging.getLogger("mkdocs.plugins.factcheck")
 
@@ -109,6 +112,10 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         self.converted: dict[str, Any] = {}
         """Pages whose HTML comes from the cache or from a page of the same shape, by source
         path, until MkDocs asks for it."""
+        self.packed: dict[str, bytes] = {}
+        """The HTML of generated pages, compressed, by source path, from their conversion until
+        MkDocs writes them: MkDocs converts every page before it writes any, and a large
+        archive's HTML would otherwise be held whole (120 MiB at 10,000 claims)."""
         self.watched: tuple[Path, ...] = ()
         """The claims files the last build read, the root file first."""
         self.server: LiveReloadServer | None = None
@@ -173,6 +180,8 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         # The preview keeps parsed records in memory: it writes them to disk once, at start.
         memory.parse_cache.is_saving = not (self.is_serve and memory.builds)
         self.shapes = {}
+        self.converted.clear()  # left over only by a build that failed half-way
+        self.packed.clear()
         memory.builds += 1
         try:
             project = load_project(path, cache=memory.parse_cache)
@@ -346,16 +355,31 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             self._memory().html.put(key, cached)
         if cached is None:
             return content
-        content, page.toc, anchors = cached
+        self.packed[page.file.src_uri], page.toc, anchors = cached
         page.present_anchor_ids = set(anchors)
-        return str(content)
+        return ""
+
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        packed = self.packed.pop(page.file.src_uri, None)
+        if packed is not None:
+            page.content = zlib.decompress(packed).decode("utf-8")
+        return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if page.file.generated_by:
+            page.content = None  # written: nothing reads it again
+        return output
 
     def _put_back(
         self, content: str, toc: Any, anchors: frozenset[str]
-    ) -> tuple[str, Any, list[str]]:
-        """A page's HTML, table of contents and anchors, from its converted placeholders."""
+    ) -> tuple[bytes, Any, list[str]]:
+        """A page's HTML (compressed), table of contents and anchors, from its converted
+        placeholders."""
         content = pages.put_back_html(content, self.raw_blocks, self.nonce)
-        return content, toc, sorted(anchors | pages.html_ids(self.raw_blocks))
+        packed = zlib.compress(content.encode("utf-8"), 1)
+        return packed, toc, sorted(anchors | pages.html_ids(self.raw_blocks))
 
     def _snippet(self, name: str, page: Page) -> str:
         assert self.stored is not None
