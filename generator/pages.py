@@ -157,15 +157,16 @@ def html_ids(blocks: list[str]) -> set[str]:
 def plan_pages(index: Index, structured: StructuredData) -> Iterator[Page]:
     """Every generated page of the site, claims first."""
     site_url = structured.site_url
+    descriptions = metadata.list_descriptions(index)
     for claim in index.claims:
         yield claim_page(index, structured, claim)
     rows = [claim_row(index, claim) for claim in index.claims]
-    yield from _claims_list(index, rows, site_url)
-    yield from _verdict_pages(index, rows, site_url)
-    yield from _claimant_pages(index, rows, site_url)
+    yield from _claims_list(index, rows, site_url, descriptions[paths.CLAIMS])
+    yield from _verdict_pages(index, rows, site_url, descriptions[paths.VERDICTS])
+    yield from _claimant_pages(index, rows, site_url, descriptions[paths.CLAIMANTS])
     for source in sorted(index.catalog.sources, key=lambda source: source.id):
         yield source_page(index, site_url, source)
-    yield from _sources_list(index, site_url)
+    yield from _sources_list(index, site_url, descriptions[paths.SOURCES])
     claims_by_id = {claim.id: claim for claim in index.catalog.claims}
     for entry in index.catalog.retired:
         successor = claims_by_id.get(entry.redirect) if entry.redirect else None
@@ -179,7 +180,6 @@ def plan_pages(index: Index, structured: StructuredData) -> Iterator[Page]:
             *([Ref("claims", successor.id)] if successor else []),
         )
         yield Page(path, "retired.md.j2", title, values, inputs, meta)
-    descriptions = metadata.list_descriptions(index)
     title = "Verdicts, notes and confidence"
     meta = _meta(index, paths.SCALE, title, descriptions[paths.SCALE], site_url, None)
     yield Page(paths.SCALE, "scale.md.j2", title, {"catalog": index.catalog}, None, meta)
@@ -315,10 +315,9 @@ def _paginate(first: str, items: list[Any], size: int) -> Iterator[tuple[Paginat
         yield Pagination(number, all_paths, start + 1, start + len(chunk), len(items)), chunk
 
 
-def _claims_list(index: Index, rows: list[ClaimRow], site_url: str) -> Iterator[Page]:
+def _claims_list(index: Index, rows: list[ClaimRow], site_url: str, first: str) -> Iterator[Page]:
     months = claims_per_month(index.claims)
     filters = index.filters
-    first = metadata.list_descriptions(index)[paths.CLAIMS]
     for pagination, chunk in _paginate(paths.CLAIMS, rows, CLAIMS_PER_PAGE):
         title = "All claims" if pagination.number == 1 else f"All claims, page {pagination.number}"
         values: dict[str, object] = {
@@ -336,10 +335,11 @@ def _claims_list(index: Index, rows: list[ClaimRow], site_url: str) -> Iterator[
         yield Page(path, "claims.md.j2", title, values, inputs, meta)
 
 
-def _verdict_pages(index: Index, rows: list[ClaimRow], site_url: str) -> Iterator[Page]:
+def _verdict_pages(
+    index: Index, rows: list[ClaimRow], site_url: str, description: str
+) -> Iterator[Page]:
     counts = index.verdict_counts(index.claims)
     title = "Claims by verdict"
-    description = metadata.list_descriptions(index)[paths.VERDICTS]
     meta = _rows_meta(index, paths.VERDICTS, title, description, site_url, rows)
     yield Page(paths.VERDICTS, "verdicts.md.j2", title, {"counts": counts}, None, meta)
     by_rating: dict[str, list[ClaimRow]] = {rating.id: [] for rating in index.catalog.ratings}
@@ -351,7 +351,9 @@ def _verdict_pages(index: Index, rows: list[ClaimRow], site_url: str) -> Iterato
         yield from _row_pages(index, site_url, first, heading, by_rating[rating.id], rating)
 
 
-def _claimant_pages(index: Index, rows: list[ClaimRow], site_url: str) -> Iterator[Page]:
+def _claimant_pages(
+    index: Index, rows: list[ClaimRow], site_url: str, description: str
+) -> Iterator[Page]:
     claimants = sorted(index.catalog.claimants, key=by_name)
     by_claimant: dict[str, list[ClaimRow]] = {claimant.id: [] for claimant in claimants}
     claims_of: dict[str, list[Claim]] = {claimant.id: [] for claimant in claimants}
@@ -359,7 +361,6 @@ def _claimant_pages(index: Index, rows: list[ClaimRow], site_url: str) -> Iterat
         by_claimant[claim.claimant].append(row)
         claims_of[claim.claimant].append(claim)
     title = "Claims by claimant"
-    description = metadata.list_descriptions(index)[paths.CLAIMANTS]
     meta = _rows_meta(index, paths.CLAIMANTS, title, description, site_url, rows)
     counts = {claimant_id: len(listed) for claimant_id, listed in by_claimant.items()}
     values = {"claimants": claimants, "counts": counts}
@@ -404,9 +405,8 @@ def _row_pages(
         yield Page(path, "claim_list.md.j2", title, values, inputs, meta)
 
 
-def _sources_list(index: Index, site_url: str) -> Iterator[Page]:
+def _sources_list(index: Index, site_url: str, first: str) -> Iterator[Page]:
     sources = sorted(index.catalog.sources, key=by_title)
-    first = metadata.list_descriptions(index)[paths.SOURCES]
     for pagination, chunk in _paginate(paths.SOURCES, sources, SOURCES_PER_PAGE):
         title = "Sources" if pagination.number == 1 else f"Sources, page {pagination.number}"
         values = {"sources": chunk, "pagination": pagination}
