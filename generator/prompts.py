@@ -2,8 +2,9 @@
 
 In a terminal, each missing field is asked for in turn; Tab completes ids from the claims
 file (claimants, sources, ratings, confidence levels) and the allowed kinds, title kinds
-and stances. Without a terminal, every required field must come as an option, and a missing
-one is an error.
+and stances. An answer that cannot stand (an unknown or taken id, a badly written id, date or
+address, a short form that is too long) is refused at once and asked again. Without a
+terminal, every required field must come as an option, and a missing one is an error.
 """
 
 from __future__ import annotations
@@ -11,10 +12,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import get_args
+from typing import Any, get_args
 
-from generator.model import Catalog, SourceKind, Stance, TitleKind
+from pydantic import TypeAdapter, ValidationError
+
+from generator.model import Catalog, ShortText, Slug, SourceKind, Stance, TitleKind, Url
 from generator.problems import suggest
+from generator.scaffold import date_problem
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,8 @@ class Ask:
     closed: bool = True
     """An answer must be one of the choices (an existing id, an allowed kind); with
     `closed` False, the choices are ids already taken, and an answer must not be one."""
+    check: Callable[[str], str | None] | None = None
+    """Why an answer cannot stand (a badly written id, date or address), or None."""
 
 
 def _ids(section: str) -> Callable[[Catalog], list[str]]:
@@ -40,17 +46,37 @@ def _fixed(values: tuple[str, ...]) -> Callable[[Catalog], list[str]]:
     return lambda catalog: list(values)
 
 
+def _passes(form: Any) -> Callable[[str], str | None]:
+    """A check that an answer is what the model takes as `form` (an id, a URL)."""
+    adapter: TypeAdapter[Any] = TypeAdapter(form)
+
+    def check(answer: str) -> str | None:
+        try:
+            adapter.validate_python(answer)
+        except ValidationError as error:
+            detail = error.errors()[0]
+            message = str((detail.get("ctx") or {}).get("error", detail["msg"]))
+            # The model's messages name the value, or start with what is wrong with it.
+            return f"the answer {message}" if message.startswith("is ") else message
+        return None
+
+    return check
+
+
 CLAIM_FIELDS = (
     Ask(
         "id",
         "Id of the new claim (lowercase words joined by hyphens)",
         _ids("claims"),
         closed=False,
+        check=_passes(Slug),
     ),
     Ask("claim", "The claim, in your own words"),
-    Ask("short", "The claim in at most 74 characters, without the verdict"),
+    Ask(
+        "short", "The claim in at most 74 characters, without the verdict", check=_passes(ShortText)
+    ),
     Ask("claimant", "Who made it (claimant id)", _ids("claimants")),
-    Ask("claimed", "When it was made (YYYY-MM-DD)"),
+    Ask("claimed", "When it was made (YYYY-MM-DD)", check=date_problem),
     Ask("source", "Where it appeared (source id)", _ids("sources")),
     Ask("quote", "The words exactly as published there"),
     Ask("accuracy", "How accurately that source reported the claim (rating id)", _ids("ratings")),
@@ -70,6 +96,7 @@ SOURCE_FIELDS = (
         "Id of the new source (lowercase words joined by hyphens)",
         _ids("sources"),
         closed=False,
+        check=_passes(Slug),
     ),
     Ask("title", "Headline or title"),
     Ask(
@@ -79,8 +106,13 @@ SOURCE_FIELDS = (
         _fixed(get_args(TitleKind)),
     ),
     Ask("kind", "Kind of document", _fixed(get_args(SourceKind))),
-    Ask("url", "Address of the page (https://...)"),
-    Ask("archive-url", "Address of an archived copy (Enter for none)", required=False),
+    Ask("url", "Address of the page (https://...)", check=_passes(Url)),
+    Ask(
+        "archive-url",
+        "Address of an archived copy (Enter for none)",
+        required=False,
+        check=_passes(Url),
+    ),
     Ask("publisher", "Publisher (Enter for none)", required=False),
     Ask(
         "original-publisher",
@@ -95,7 +127,12 @@ SOURCE_FIELDS = (
         required=False,
         needs="original-publisher",
     ),
-    Ask("date", "Publication date, YYYY-MM-DD (Enter if unknown)", required=False),
+    Ask(
+        "date",
+        "Publication date, YYYY-MM-DD (Enter if unknown)",
+        required=False,
+        check=date_problem,
+    ),
 )
 
 
@@ -142,12 +179,14 @@ def complete_fields(
 
 def _refusal(field: Ask, answer: str, choices: list[str]) -> str | None:
     """Why `answer` cannot stand, said at once rather than after the last question."""
-    if not answer or not choices:
+    if not answer:
         return None
-    if field.closed and answer not in choices:
+    if choices and field.closed and answer not in choices:
         return f"'{answer}' is not one of the choices{suggest(answer, choices)}; Tab lists them"
-    if not field.closed and answer in choices:
+    if choices and not field.closed and answer in choices:
         return f"'{answer}' is taken; choose another id"
+    if field.check is not None:
+        return field.check(answer)
     return None
 
 

@@ -356,11 +356,18 @@ def _yes(option: str, text: str | None) -> bool:
 def _date(option: str, text: str | None) -> date | None:
     if text is None:
         return None
+    problem = date_problem(text)
+    if problem is not None:
+        raise ScaffoldError(f"--{option}: {problem}")
+    return date.fromisoformat(text)
+
+
+def date_problem(text: str) -> str | None:
+    """Why `text` is not a date as claims files write it, or None."""
     try:
-        if len(text) != 10:
-            raise ValueError(text)
-        return date.fromisoformat(text)
+        if len(text) == 10:
+            date.fromisoformat(text)
+            return None
     except ValueError:
-        raise ScaffoldError(
-            f"--{option}: {text!r} is not a date; write it as YYYY-MM-DD, like 2024-10-18"
-        ) from None
+        pass
+    return f"{text!r} is not a date; write it as YYYY-MM-DD, like 2024-10-18"

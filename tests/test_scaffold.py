@@ -646,3 +646,53 @@ def test_a_terminal_answer_outside_the_choices_is_asked_again_at_once(
     assert [option for option in asked if option in typos] == [
         "--id", "--id", "--claimant", "--claimant", "--stance", "--stance",
     ]  # fmt: skip
+
+
+def test_a_terminal_answer_the_claims_file_would_refuse_is_asked_again_at_once(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    given = dict(zip(NEW_CLAIM[::2], NEW_CLAIM[1::2], strict=True))
+    typos = {
+        "--id": ["page-2", "Ferry Built"],
+        "--short": ["The mayor says that the new ferry of the harbour was built in the year 2023"],
+        "--claimed": ["2024-02-30", "2/3/2024"],
+    }
+
+    def reply(option: str) -> str:
+        wrong = typos.get(option)
+        return wrong.pop() if wrong else given[option]
+
+    answer_in_terminal(monkeypatch, prompts.CLAIM_FIELDS, reply)
+    status, out, err = run(capsys, "new")
+    assert (status, out) == (0, "added claim 'ferry-built' to claims.yaml\n")
+    assert err.splitlines() == [
+        "'Ferry Built' is not a valid id: use lowercase letters, digits and single hyphens, "
+        "like 'ferry-built'",
+        "'page-2' is reserved for a generated page; choose another id",
+        "the answer is 75 characters long; shorten it to at most 74",
+        "'2/3/2024' is not a date; write it as YYYY-MM-DD, like 2024-10-18",
+        "'2024-02-30' is not a date; write it as YYYY-MM-DD, like 2024-10-18",
+    ]
+
+
+def test_a_terminal_address_that_is_not_a_url_is_asked_again_at_once(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = {"--title-kind": "description", "--original-publisher": "", "--date": ""}
+    typos = ["www.digest.example.org/ferry"]
+    given = [option for option in COPY if option != "--url" and not option.startswith("https")]
+
+    def reply(option: str) -> str:
+        if option == "--url":
+            return typos.pop() if typos else "https://digest.example.org/ferry"
+        return answers.get(option, "")
+
+    asked = answer_in_terminal(monkeypatch, prompts.SOURCE_FIELDS, reply)
+    status, _, err = run(capsys, *given)
+    assert status == 0
+    assert asked.count("--url") == 2
+    assert err.splitlines()[0] == (
+        "'www.digest.example.org/ferry' is not an absolute http or https URL; "
+        "write it like https://example.org/page"
+    )
+    assert load_catalog(project).sources[-1].url == "https://digest.example.org/ferry"
