@@ -201,7 +201,8 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         gc.freeze()
         # The collector makes a full collection when the objects that survived earlier ones have
         # grown by a quarter. Once the records are frozen, those are only the build's own pages,
-        # so it walked all of them again every few hundred pages: 2 s of a 20-second build.
+        # so it walked all of them again and again: 0.6 to 1 s of the 17 s of CPU of a warm build
+        # of 10,000 claims.
         young, middle, _ = gc.get_threshold()
         gc.set_threshold(young, middle, FULL_COLLECTIONS_EVERY)
         templates.environment().bytecode_cache = self._compiled_templates("pages")
