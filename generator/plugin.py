@@ -6,7 +6,9 @@ table of contents, by the digest of its Markdown, and compiled Jinja templates, 
 source. Under `mkdocs serve` the same objects stay in memory from one rebuild to the next.
 Within a build, generated pages whose Markdown is the same once their raw HTML is set aside
 (claim pages with the same sections) share one conversion. MkDocs converts every page before
-it writes any: generated pages keep their HTML compressed until it is written.
+it writes any: generated pages keep their HTML compressed until it is written, so another
+plugin that reads their HTML must do so from `on_page_context` on (in `on_page_content` it is
+empty).
 
 With `--dirty`, MkDocs rebuilds only pages whose source file is newer than their output. The
 generator rewrites a page's file exactly when its text changes, so that holds for generated
