@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator import metadata, schema
-from generator.lookups import Index, appearance_sources, by_name
+from generator.lookups import FILTERS, Index, appearance_sources, by_name
 from generator.model import Claim, Claimant, Source
 from generator.structured import SCHEMA_ORG, StructuredData, organization
 from generator.templates import short_date
@@ -93,7 +93,19 @@ def data_files(
         "claimreview-feed.json": claimreview_feed(index, structured, reuse),
         "feed.xml": atom_feed(index, structured),
         "claims-table.json": claim_rows(index),
+        "claims-filters.json": filter_options(index),
     }
+
+
+def filter_options(index: Index) -> str:
+    """The choices of the claims table's filters, which the browser adds to the page's form."""
+    data = {
+        "filters": [
+            {"name": name, "options": [list(pair) for pair in index.filter_options[name]]}
+            for name in FILTERS
+        ]
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def claim_rows(index: Index) -> str:

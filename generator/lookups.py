@@ -21,6 +21,18 @@ from generator.model import (
     Source,
 )
 
+# The claims table's filters: the field (as claims-table.json's rows and the page's URL name it)
+# and its label. Their choices grow with the archive, so pages do not carry them: the browser
+# loads them from claims-filters.json.
+FILTERS = {
+    "verdict": "Verdict",
+    "confidence": "Confidence",
+    "claimant": "Claimant",
+    "qualifier": "Note",
+    "tag": "Tag",
+    "source": "Article",
+}
+
 ChangeKind = Literal["published", "changed", "corrected", "reviewed"]
 
 
@@ -103,31 +115,22 @@ class Index:
         return [(c.entry, c.claim) for c in self.latest_changes if c.entry.correction]
 
     @cached_property
-    def filters(self) -> list[tuple[str, str, list[tuple[str, str]]]]:
-        """The claims table's filters: field name, label, and (value, text) options."""
+    def filter_options(self) -> dict[str, list[tuple[str, str]]]:
+        """The choices of each of the claims table's filters (FILTERS): (value, text) pairs."""
         used_qualifiers = {q for claim in self.claims for q in claim.qualifiers}
         used_tags = sorted({tag for claim in self.claims for tag in claim.tags})
         sources = sorted(self.catalog.sources, key=by_title)
-        articles = [source for source in sources if source.kind == "seed-article"]
-        return [
-            ("verdict", "Verdict", [(r.id, r.label) for r in self.catalog.ratings]),
-            ("confidence", "Confidence", [(c.id, c.label) for c in self.catalog.confidence]),
-            (
-                "claimant",
-                "Claimant",
-                sorted(
-                    ((c.id, c.name) for c in self.catalog.claimants),
-                    key=lambda option: (option[1], option[0]),
-                ),
-            ),
-            (
-                "qualifier",
-                "Note",
-                [(q.id, q.label) for q in self.catalog.qualifiers if q.id in used_qualifiers],
-            ),
-            ("tag", "Tag", [(tag, tag) for tag in used_tags]),
-            ("source", "Article", [(s.id, s.shown_title) for s in articles]),
-        ]
+        claimants = sorted(self.catalog.claimants, key=by_name)
+        return {
+            "verdict": [(r.id, r.label) for r in self.catalog.ratings],
+            "confidence": [(c.id, c.label) for c in self.catalog.confidence],
+            "claimant": [(c.id, c.name) for c in claimants],
+            "qualifier": [
+                (q.id, q.label) for q in self.catalog.qualifiers if q.id in used_qualifiers
+            ],
+            "tag": [(tag, tag) for tag in used_tags],
+            "source": [(s.id, s.shown_title) for s in sources if s.kind == "seed-article"],
+        }
 
     def confidence_rank(self, level: Confidence) -> int:
         """Higher for more confident levels, for sorting."""

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 from generator import escape, metadata, paths, templates
 from generator.charts import claims_per_month
 from generator.lookups import (
+    FILTERS,
     Index,
     by_name,
     by_title,
@@ -40,6 +41,7 @@ CLAIMS_PER_PAGE = 100
 LATEST_CHECKS = 10
 LATEST_CHANGES = 8
 SOURCES_PER_PAGE = 200
+CLAIMANTS_PER_PAGE = 200
 META_START = "<!-- factcheck "
 META_END = " -->\n"
 
@@ -215,10 +217,10 @@ def _meta(
     )
 
 
-def _page_description(title: str, pagination: Pagination) -> str:
+def _page_description(title: str, pagination: Pagination, order: str = "newest first") -> str:
     return (
         f"{title}: {pagination.first_item} to {pagination.last_item} of {pagination.total}, "
-        "newest first."
+        f"{order}."
     )
 
 
@@ -317,18 +319,17 @@ def _paginate(first: str, items: list[Any], size: int) -> Iterator[tuple[Paginat
 
 def _claims_list(index: Index, rows: list[ClaimRow], site_url: str, first: str) -> Iterator[Page]:
     months = claims_per_month(index.claims)
-    filters = index.filters
     for pagination, chunk in _paginate(paths.CLAIMS, rows, CLAIMS_PER_PAGE):
         title = "All claims" if pagination.number == 1 else f"All claims, page {pagination.number}"
         values: dict[str, object] = {
             "rows": chunk,
             "pagination": pagination,
             "months": months,
-            "filters": filters,
+            "filters": FILTERS,
             "verdict_column": True,
             "claimant_column": True,
         }
-        inputs = (SCALE, tuple(chunk), pagination, tuple(months), repr(filters), first)
+        inputs = (SCALE, tuple(chunk), pagination, tuple(months), first)
         path = pagination.paths[pagination.number - 1]
         description = first if pagination.number == 1 else _page_description(title, pagination)
         meta = _rows_meta(index, path, title, description, site_url, chunk)
@@ -360,11 +361,22 @@ def _claimant_pages(
     for claim, row in zip(index.claims, rows, strict=True):
         by_claimant[claim.claimant].append(row)
         claims_of[claim.claimant].append(claim)
-    title = "Claims by claimant"
-    meta = _rows_meta(index, paths.CLAIMANTS, title, description, site_url, rows)
     counts = {claimant_id: len(listed) for claimant_id, listed in by_claimant.items()}
-    values = {"claimants": claimants, "counts": counts}
-    yield Page(paths.CLAIMANTS, "claimants.md.j2", title, values, None, meta)
+    for pagination, chunk in _paginate(paths.CLAIMANTS, claimants, CLAIMANTS_PER_PAGE):
+        title = "Claims by claimant"
+        if pagination.number == 1:
+            summary = description
+        else:
+            title = f"{title}, page {pagination.number}"
+            summary = _page_description(title, pagination, "by name")
+        values = {"claimants": chunk, "counts": counts, "pagination": pagination}
+        shown = tuple(counts[claimant.id] for claimant in chunk)
+        changed = max((row.changed for c in chunk for row in by_claimant[c.id]), default=None)
+        records = (Ref("claimants", claimant.id) for claimant in chunk)
+        inputs = (SCALE, pagination, summary, changed, shown, *records)
+        path = pagination.paths[pagination.number - 1]
+        meta = _meta(index, path, title, summary, site_url, changed, is_list=True)
+        yield Page(path, "claimants.md.j2", title, values, inputs, meta)
     for claimant in claimants:
         heading = f"Claims by {claimant.name}"
         first = paths.claimant(claimant.id)
@@ -412,7 +424,10 @@ def _sources_list(index: Index, site_url: str, first: str) -> Iterator[Page]:
         values = {"sources": chunk, "pagination": pagination}
         inputs = (SCALE, pagination, first, *(Ref("sources", source.id) for source in chunk))
         path = pagination.paths[pagination.number - 1]
-        description = first if pagination.number == 1 else _page_description(title, pagination)
+        if pagination.number == 1:
+            description = first
+        else:
+            description = _page_description(title, pagination, "by title")
         # No last change: the sources' own dates are not changes of this page, and the page
         # keeps no record of when a source's entry was edited.
         meta = _meta(index, path, title, description, site_url, None, is_list=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import posixpath
 
-# Paginated lists put their later pages beside their first: `claims/page-2.md`. Ids may not
-# take these names (generator/model.py refuses them).
+# Paginated lists put their later pages beside their first (`claims/page-2.md` after
+# `claims/index.md`), or in the folder of its address (`claimants/page-2.md` after
+# `claimants.md`). Ids may not take these names (generator/model.py refuses them).
 
 
 def claim(claim_id: str) -> str:
@@ -36,7 +37,9 @@ def list_page(first: str, number: int) -> str:
     """Page `number` (from 1) of the paginated list whose first page is `first`."""
     if number == 1:
         return first
-    return posixpath.join(posixpath.dirname(first), f"page-{number}.md")
+    stem = first.removesuffix(".md")
+    folder = posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem
+    return posixpath.join(folder, f"page-{number}.md")
 
 
 CLAIMS = "claims/index.md"

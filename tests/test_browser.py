@@ -619,3 +619,31 @@ def test_filters_and_sorting_cover_the_whole_archive(
     assert reader.errors == [] and again.errors == []
     reader.close()
     again.close()
+
+
+def test_the_claimant_filter_offers_every_claimant_and_a_shared_address_keeps_it(
+    browser: Browser, archive: tuple[str, dict[str, Any]]
+) -> None:
+    """The filters' choices are not in the page: the script adds them from a data file."""
+    url, catalog = archive
+    reader = Visit(browser, url)
+    page = reader.open("claims/")
+    choices = page.locator("select[name=claimant] option")
+    expect(choices).to_have_count(len(catalog["claimants"]) + 1)
+    claimant = catalog["claimants"][-1]
+    wanted = sum(claim["claimant"] == claimant["id"] for claim in catalog["claims"])
+    page.locator("select[name=claimant]").select_option(claimant["id"])
+    status = page.locator(".fc-filters__count")
+    expect(status).to_have_text(f"Showing {min(wanted, 100)} of {wanted} matching claims")
+    cells = page.locator("table.fc-claims tbody td[data-label=Claimant]").all_inner_texts()
+    assert set(cells) == {claimant["name"]}
+    assert page.url.endswith(f"?claimant={claimant['id']}")
+    again = Visit(browser, url)
+    shared = again.open(page.url.removeprefix(url))
+    expect(shared.locator(".fc-filters__count")).to_have_text(
+        f"Showing {min(wanted, 100)} of {wanted} matching claims"
+    )
+    assert shared.locator("select[name=claimant]").input_value() == claimant["id"]
+    assert reader.errors == [] and again.errors == []
+    reader.close()
+    again.close()

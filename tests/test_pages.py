@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -10,22 +11,26 @@ from typing import get_args
 
 import pytest
 
+from bench.make_corpus import make_catalog
 from generator import metadata
 from generator.load import load_catalog
-from generator.lookups import Index
-from generator.model import ClaimantKind, SourceKind
+from generator.lookups import FILTERS, Index
+from generator.model import Catalog, ClaimantKind, SourceKind
 from generator.pages import read_meta
 from generator.quotes import Marked, mark_quotes, normalise, paragraphs
-from generator.site import read_seed_texts
+from generator.site import read_seed_texts, render_site
 from generator.templates import linker
 from tests.golden import (
     EXPECTED,
     FIXTURE,
+    SETTINGS,
     TODAY,
     golden_files,
     render_edited_fixture,
     render_fixture,
 )
+
+LIST_OF_CLAIMANTS = re.compile(r"claimants(/page-[0-9]+)?\.md")
 
 
 def expected_files() -> dict[str, str]:
@@ -251,3 +256,48 @@ def test_setting_raw_html_aside_gives_the_html_markdown_would() -> None:
 def test_every_kind_of_claimant_and_of_source_has_a_name_readers_see() -> None:
     assert set(metadata.CLAIMANT_KIND_NAMES) == set(get_args(ClaimantKind))
     assert set(metadata.KIND_NAMES) == set(get_args(SourceKind))
+
+
+def test_a_long_list_of_claimants_is_split_into_linked_pages() -> None:
+    site = render_site(_one_claimant_a_claim(450), {}, SETTINGS)
+    lists = ["claimants.md", "claimants/page-2.md", "claimants/page-3.md"]
+    assert [path for path in site.pages if LIST_OF_CLAIMANTS.fullmatch(path)] == lists
+    listed = [
+        re.findall(r'<li><a href="[./]*(claimant-[0-9]+)/">', site.pages[path]) for path in lists
+    ]
+    assert [len(names) for names in listed] == [200, 200, 50]
+    everyone = [name for names in listed for name in names]
+    assert everyone == [f"claimant-{number}" for number in range(450)], "by name, each once"
+    last = site.pages["claimants/page-3.md"]
+    assert "# Claims by claimant, page 3" in last
+    assert "Showing 401–450 of 450." in last
+    assert all(f'href="{link}"' in last for link in ("../", "../page-2/", "./"))
+    assert "1 to 200 of 450" not in site.pages["claimants.md"]
+
+
+def test_the_claims_table_leaves_the_filters_choices_to_a_data_file() -> None:
+    """A filter's choices grow with the archive: the page would grow with them."""
+    catalog = _one_claimant_a_claim(300)
+    site = render_site(catalog, {}, SETTINGS)
+    table = site.pages["claims/index.md"]
+    assert table.count("<option") == len(FILTERS), "only 'All' in each filter"
+    assert "Claimant 299" not in table.split("<table")[0]
+    choices = {
+        item["name"]: item["options"]
+        for item in json.loads(site.files["claims-filters.json"])["filters"]
+    }
+    assert list(choices) == list(FILTERS)
+    assert choices["claimant"] == [[f"claimant-{n}", f"Claimant {n:03}"] for n in range(300)]
+    assert [value for value, _ in choices["verdict"]] == [r.id for r in catalog.ratings]
+
+
+def _one_claimant_a_claim(count: int) -> Catalog:
+    """A generated archive of `count` claims, each by a claimant of its own."""
+    data = make_catalog(count)
+    data["claimants"] = [
+        {"id": f"claimant-{number}", "name": f"Claimant {number:03}", "kind": "official"}
+        for number in range(count)
+    ]
+    for number, claim in enumerate(data["claims"]):
+        claim["claimant"] = f"claimant-{number}"
+    return Catalog.model_validate(data, strict=False)

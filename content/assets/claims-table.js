@@ -1,8 +1,9 @@
 // Sorting and filtering for the claims tables. Without JavaScript every claim is reachable
 // through the pages of the list. With it, the all-claims table filters and sorts the whole
-// archive: the first choice loads claims-table.json (every claim, compactly) and the table
-// shows the matching claims, a hundred at a time. The state is kept in the URL so that it
-// can be shared. Other claim lists sort the rows of their page.
+// archive: the filters' choices come from claims-filters.json, the first choice loads
+// claims-table.json (every claim, compactly) and the table shows the matching claims, a
+// hundred at a time. The state is kept in the URL so that it can be shared. Other claim lists
+// sort the rows of their page.
 (function () {
   "use strict";
 
@@ -239,7 +240,16 @@
       });
     });
 
-    if (filters && isArchive) {
+    function addChoices(data) {
+      data.filters.forEach(function (filter) {
+        var field = filters.querySelector('select[name="' + filter.name + '"]');
+        if (!field) return;
+        filter.options.forEach(function (pair) { field.appendChild(option(pair[0], pair[1])); });
+      });
+    }
+
+    function restore() {
+      // The state a shared address carries, once the choices it names are in the form.
       var params = new URLSearchParams(window.location.search);
       fields.forEach(function (field) {
         if (params.has(field.name)) field.value = params.get(field.name);
@@ -248,6 +258,10 @@
         sortKey = params.get("sort");
         ascending = params.get("order") !== "desc";
       }
+      if (sortKey || Object.keys(wanted()).length) apply(false);
+    }
+
+    if (filters && isArchive) {
       filters.hidden = false;
       filters.addEventListener("change", function () { apply(true); });
       filters.querySelector(".fc-filters__clear").addEventListener("click", function () {
@@ -255,7 +269,16 @@
         sortKey = "";
         apply(true);
       });
-      if (sortKey || Object.keys(wanted()).length) apply(false);
+      fetch(filters.dataset.choices)
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.statusText);
+          return response.json();
+        })
+        .then(addChoices)
+        .then(restore, function () {
+          status.textContent = "The filters\u2019 choices could not be loaded.";
+          restore();
+        });
     }
   }
 
