@@ -53,7 +53,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
-from generator import cards, metadata, output, pages, paths, search, templates
+from generator import cards, metadata, output, pages, paths, search, sitemap, templates
 from generator.fragments import SharedFragments
 from generator.htmlcache import HtmlCache
 from generator.load import load_project
@@ -381,6 +381,13 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         if page.file.generated_by:
             page.content = None  # written: nothing reads it again
         return output
+
+    def on_post_template(
+        self, output_content: str, /, *, template_name: str, config: MkDocsConfig
+    ) -> str:
+        if template_name != "sitemap.xml":
+            return output_content
+        return sitemap.split(output_content, Path(config.site_dir), self.site_url)
 
     def _put_back(
         self, content: str, toc: Any, anchors: frozenset[str]

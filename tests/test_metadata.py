@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import date
 from pathlib import Path
 from urllib.robotparser import RobotFileParser
@@ -10,11 +11,15 @@ import lxml.etree
 import lxml.html
 import pytest
 import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 
+from generator import sitemap
 from generator.load import load_catalog
 from generator.metadata import DESCRIPTION_LIMIT, claim_lastmod, clip
 from generator.model import Catalog
 from tests.conftest import REPO
+from tests.projects import Project, make_project
 
 SITE_URL = "https://factcheck.example.org/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -171,3 +176,54 @@ def test_robots_txt_names_the_sitemap_and_allows_everything(real_site: Path) -> 
     assert robots.site_maps() == [f"{SITE_URL}sitemap.xml"]
     assert robots.can_fetch("Googlebot", f"{SITE_URL}claims/peskov-fake-news/")
     assert robots.can_fetch("*", f"{SITE_URL}cards/peskov-fake-news.png")
+
+
+def test_a_site_over_the_sitemap_limit_gets_a_sitemap_index_of_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sitemap may list at most 50,000 addresses; the limit is lowered to 4 here."""
+    whole = sitemap_urls(build_in_process(make_project(tmp_path / "whole")))
+    monkeypatch.setattr(sitemap, "URLS_PER_FILE", 4)
+    site = build_in_process(make_project(tmp_path / "parts"))
+    index = lxml.etree.parse(str(site / "sitemap.xml")).getroot()
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    parts = [entry.findtext(f"{SITEMAP}loc") for entry in index]
+    count = -(-len(whole) // 4)
+    assert count >= 3
+    assert parts == [f"{SITE_URL}sitemap-{number}.xml" for number in range(1, count + 1)]
+    listed = []
+    for entry in index:
+        part = sitemap_urls(site, str(entry.findtext(f"{SITEMAP}loc")).removeprefix(SITE_URL))
+        assert 0 < len(part) <= 4
+        dates = [lastmod for _, lastmod in part if lastmod]
+        assert entry.findtext(f"{SITEMAP}lastmod") == max(dates, default=None)
+        listed.extend(part)
+    assert listed == whole, "every page once, in order, with its date"
+    with gzip.open(site / "sitemap.xml.gz") as packed:
+        assert packed.read() == (site / "sitemap.xml").read_bytes()
+
+
+def test_parts_of_an_earlier_sitemap_are_removed_and_other_files_kept(tmp_path: Path) -> None:
+    for name in ("sitemap-1.xml", "sitemap-12.xml", "sitemap-news.xml"):
+        (tmp_path / name).write_text("<old/>", "utf-8")
+    text = f'<urlset xmlns="{SITEMAP[1:-1]}"><url><loc>{SITE_URL}</loc></url></urlset>'
+    assert sitemap.split(text, tmp_path, SITE_URL) == text
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["sitemap-news.xml"]
+
+
+def sitemap_urls(site: Path, name: str = "sitemap.xml") -> list[tuple[str, str | None]]:
+    root = lxml.etree.parse(str(site / name)).getroot()
+    assert root.tag == f"{SITEMAP}urlset"
+    return [
+        (str(url.findtext(f"{SITEMAP}loc")), url.findtext(f"{SITEMAP}lastmod"))
+        for url in root.iter(f"{SITEMAP}url")
+    ]
+
+
+def build_in_process(project: Project) -> Path:
+    """Build as `mkdocs build` does, in this process, so that a test may change a limit."""
+    config = load_config(str(project.root / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    config.plugins.on_shutdown()
+    return project.site
