@@ -115,6 +115,8 @@ def list_descriptions(index: Index) -> dict[str, str]:
         ),
         paths.CORRECTIONS: "Every correction of an error of ours, newest first: "
         + (f"{corrections} so far." if corrections else "none so far."),
+        paths.WITHDRAWN: "Fact checks we withdrew or moved to a new address, newest first: "
+        f"{len(index.catalog.retired)} so far.",
     }
 
 

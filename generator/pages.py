@@ -42,6 +42,8 @@ LATEST_CHECKS = 10
 LATEST_CHANGES = 8
 SOURCES_PER_PAGE = 200
 CLAIMANTS_PER_PAGE = 200
+CORRECTIONS_PER_PAGE = 100
+WITHDRAWN_TITLE = "Withdrawn and renamed fact checks"
 META_START = "<!-- factcheck "
 META_END = " -->\n"
 
@@ -185,13 +187,7 @@ def plan_pages(index: Index, structured: StructuredData) -> Iterator[Page]:
     title = "Verdicts, notes and confidence"
     meta = _meta(index, paths.SCALE, title, descriptions[paths.SCALE], site_url, None)
     yield Page(paths.SCALE, "scale.md.j2", title, {"catalog": index.catalog}, None, meta)
-    corrected = max((entry.date for entry, _ in index.corrections), default=None)
-    title = "Corrections log"
-    meta = _meta(
-        index, paths.CORRECTIONS, title, descriptions[paths.CORRECTIONS], site_url, corrected
-    )
-    values = {"corrections": index.corrections, "retired": index.catalog.retired}
-    yield Page(paths.CORRECTIONS, "corrections.md.j2", title, values, None, meta)
+    yield from _corrections(index, site_url, descriptions)
 
 
 def _meta(
@@ -432,6 +428,34 @@ def _sources_list(index: Index, site_url: str, first: str) -> Iterator[Page]:
         # keeps no record of when a source's entry was edited.
         meta = _meta(index, path, title, description, site_url, None, is_list=True)
         yield Page(path, "sources.md.j2", title, values, inputs, meta)
+
+
+def _corrections(index: Index, site_url: str, descriptions: dict[str, str]) -> Iterator[Page]:
+    """The corrections log, and the list of withdrawn and renamed fact checks that it links to
+    when there are any: both newest first, in pages, as both grow with the archive."""
+    retired = index.catalog.retired[::-1]
+    corrections = [(entry.date, (entry, claim)) for entry, claim in index.corrections]
+    logs: list[tuple[str, str, str, list[tuple[date, Any]]]] = [
+        (paths.CORRECTIONS, "Corrections log", "corrections.md.j2", corrections)
+    ]
+    if retired:
+        withdrawn = [(entry.date, entry) for entry in retired]
+        logs.append((paths.WITHDRAWN, WITHDRAWN_TITLE, "withdrawn.md.j2", withdrawn))
+    for first, heading, template, entries in logs:
+        for pagination, chunk in _paginate(first, entries, CORRECTIONS_PER_PAGE):
+            title = heading if pagination.number == 1 else f"{heading}, page {pagination.number}"
+            summary = descriptions[first]
+            if pagination.number > 1:
+                summary = _page_description(title, pagination)
+            values = {
+                "entries": [entry for _, entry in chunk],
+                "pagination": pagination,
+                "retired": len(retired),
+            }
+            lastmod = max((day for day, _ in chunk), default=None)
+            path = pagination.paths[pagination.number - 1]
+            meta = _meta(index, path, title, summary, site_url, lastmod)
+            yield Page(path, template, title, values, None, meta)
 
 
 def snippets(index: Index) -> dict[str, tuple[str, Mapping[str, Any]]]:

@@ -6,8 +6,9 @@ import json
 import re
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
-from typing import get_args
+from typing import Any, get_args
 
 import pytest
 
@@ -19,7 +20,7 @@ from generator.model import Catalog, ClaimantKind, SourceKind
 from generator.pages import read_meta
 from generator.quotes import Marked, mark_quotes, normalise, paragraphs
 from generator.site import read_seed_texts, render_site
-from generator.templates import linker
+from generator.templates import linker, long_date
 from tests.golden import (
     EXPECTED,
     FIXTURE,
@@ -301,3 +302,30 @@ def _one_claimant_a_claim(count: int) -> Catalog:
     for number, claim in enumerate(data["claims"]):
         claim["claimant"] = f"claimant-{number}"
     return Catalog.model_validate(data, strict=False)
+
+
+def test_the_corrections_log_and_the_withdrawn_list_come_in_linked_pages() -> None:
+    data = make_catalog(250)
+    claims: list[dict[str, Any]] = data["claims"]  # type: ignore[assignment]
+    for claim in claims:
+        claim["history"][-1]["correction"] = True
+    data["retired"] = [
+        {"id": f"old-{number}", "date": date(2024, 1, 1) + timedelta(days=number), "note": "Gone."}
+        for number in range(150)
+    ]
+    site = render_site(Catalog.model_validate(data, strict=False), {}, SETTINGS)
+    log = ["corrections.md", "corrections/page-2.md", "corrections/page-3.md"]
+    withdrawn = ["corrections/withdrawn.md", "corrections/withdrawn/page-2.md"]
+    assert [path for path in site.pages if path.startswith("corrections")] == log + withdrawn
+    days = [re.findall(r"^- \*\*(.+?)\*\*", site.pages[path], re.MULTILINE) for path in log]
+    assert [len(listed) for listed in days] == [100, 100, 50]
+    corrected = [entry["date"] for claim in claims for entry in claim["history"][-1:]]
+    newest_first = sorted(corrected, reverse=True)
+    assert [day for listed in days for day in listed] == [long_date(d) for d in newest_first]
+    assert "150 fact checks were withdrawn or moved" in site.pages["corrections.md"]
+    ids = [re.findall(r"`(old-[0-9]+)`", site.pages[path]) for path in withdrawn]
+    assert ids == [
+        [f"old-{n}" for n in range(149, 49, -1)],
+        [f"old-{n}" for n in range(49, -1, -1)],
+    ]
+    assert "Showing 101–150 of 150." in site.pages["corrections/withdrawn/page-2.md"]

@@ -1,4 +1,4 @@
-"""Retired claims: a page at the old address, and a list in the corrections log."""
+"""Retired claims: a page at the old address, and a list that the corrections log links to."""
 
 from __future__ import annotations
 
@@ -30,16 +30,23 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project.site
 
 
-def test_the_corrections_log_lists_retired_claims(site: Path) -> None:
-    page = lxml.html.fromstring((site / "corrections" / "index.html").read_bytes())
-    (section,) = page.xpath("//h2[normalize-space()='Withdrawn and renamed fact checks']")
-    items = section.xpath("following-sibling::ul[1]/li")
+def test_the_corrections_log_links_to_the_list_of_retired_claims(site: Path) -> None:
+    log = lxml.html.fromstring((site / "corrections" / "index.html").read_bytes())
+    (section,) = log.xpath("//h2[normalize-space()='Withdrawn and renamed fact checks']")
+    (summary,) = section.xpath("following-sibling::p[1]")
+    assert " ".join(summary.text_content().split()).startswith(
+        "2 fact checks were withdrawn or moved to a new address"
+    )
+    assert summary.xpath(".//a/@href") == ["withdrawn/"]
+    page = lxml.html.fromstring((site / "corrections/withdrawn/index.html").read_bytes())
+    assert page.xpath("normalize-space(//article//h1)") == "Withdrawn and renamed fact checks"
+    items = page.xpath("//article//ul/li")
     assert [" ".join(item.text_content().split()) for item in items] == [
         "5 March 2024, ferry-old: Withdrawn; the claim was never made.",
         "4 March 2024, ferry-250: Withdrawn <b>twice</b>: merged into the 300 claim. "
         "It is now ferry-300.",
     ]
-    assert items[1].xpath(".//a/@href") == ["../claims/ferry-300/"]
+    assert items[1].xpath(".//a/@href") == ["../../claims/ferry-300/"]
 
 
 def test_a_retired_claims_old_address_says_what_happened(site: Path) -> None:
