@@ -43,6 +43,8 @@ LATEST_CHANGES = 8
 SOURCES_PER_PAGE = 200
 CLAIMANTS_PER_PAGE = 200
 CORRECTIONS_PER_PAGE = 100
+PAGE_LINKS = 2
+"""How many pages on either side of a page of a list it links to, besides the first and last."""
 WITHDRAWN_TITLE = "Withdrawn and renamed fact checks"
 META_START = "<!-- factcheck "
 META_END = " -->\n"
@@ -104,6 +106,24 @@ class Pagination(NamedTuple):
     first_item: int
     last_item: int
     total: int
+
+    def window(self) -> list[int | None]:
+        """The numbers of the pages this page links to: the first and the last, and the
+        PAGE_LINKS pages on either side of this one; None stands for pages left out, so that
+        the links stay few whatever the list's length. Every page stays reachable through
+        them, and through Previous and Next."""
+        count = len(self.paths)
+        near = range(max(1, self.number - PAGE_LINKS), min(count, self.number + PAGE_LINKS) + 1)
+        numbers: list[int | None] = []
+        last = 0
+        for number in sorted({1, count, *near}):
+            if number - last == 2:
+                numbers.append(last + 1)  # a gap of one page: the page itself
+            elif number - last > 2:
+                numbers.append(None)
+            numbers.append(number)
+            last = number
+        return numbers
 
 
 SCALE = Ref("scale", "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from generator import metadata
 from generator.load import load_catalog
 from generator.lookups import FILTERS, Index
 from generator.model import Catalog, ClaimantKind, SourceKind
-from generator.pages import read_meta
+from generator.pages import PAGE_LINKS, Pagination, read_meta
 from generator.quotes import Marked, mark_quotes, normalise, paragraphs
 from generator.site import read_seed_texts, render_site
 from generator.templates import linker, long_date
@@ -32,6 +33,7 @@ from tests.golden import (
 )
 
 LIST_OF_CLAIMANTS = re.compile(r"claimants(/page-[0-9]+)?\.md")
+CLAIMS_TABLE = re.compile(r"claims/(index|page-[0-9]+)\.md")
 
 
 def expected_files() -> dict[str, str]:
@@ -271,7 +273,7 @@ def test_a_long_list_of_claimants_is_split_into_linked_pages() -> None:
     assert everyone == [f"claimant-{number}" for number in range(450)], "by name, each once"
     last = site.pages["claimants/page-3.md"]
     assert "# Claims by claimant, page 3" in last
-    assert "Showing 401–450 of 450." in last
+    assert "Showing 401–450 of 450, page 3 of 3." in last
     assert all(f'href="{link}"' in last for link in ("../", "../page-2/", "./"))
     assert "1 to 200 of 450" not in site.pages["claimants.md"]
 
@@ -328,4 +330,42 @@ def test_the_corrections_log_and_the_withdrawn_list_come_in_linked_pages() -> No
         [f"old-{n}" for n in range(149, 49, -1)],
         [f"old-{n}" for n in range(49, -1, -1)],
     ]
-    assert "Showing 101–150 of 150." in site.pages["corrections/withdrawn/page-2.md"]
+    assert "Showing 101–150 of 150, page 2 of 2." in site.pages["corrections/withdrawn/page-2.md"]
+
+
+@pytest.mark.parametrize(
+    ("number", "count", "shown"),
+    [
+        (1, 3, [1, 2, 3]),
+        (1, 5, [1, 2, 3, 4, 5]),
+        (1, 500, [1, 2, 3, None, 500]),
+        (5, 500, [1, 2, 3, 4, 5, 6, 7, None, 500]),
+        (250, 500, [1, None, 248, 249, 250, 251, 252, None, 500]),
+        (500, 500, [1, None, 498, 499, 500]),
+    ],
+)
+def test_a_page_of_a_long_list_links_to_a_few_pages_near_it(
+    number: int, count: int, shown: list[int | None]
+) -> None:
+    paths = tuple(f"claims/page-{n}.md" for n in range(1, count + 1))
+    assert Pagination(number, paths, 1, 100, count * 100).window() == shown
+
+
+def test_every_page_of_a_long_list_is_reachable_through_its_links() -> None:
+    site = render_site(Catalog.model_validate(make_catalog(1_250), strict=False), {}, SETTINGS)
+    lists = ["claims/index.md", *(f"claims/page-{number}.md" for number in range(2, 14))]
+    assert [path for path in site.pages if CLAIMS_TABLE.fullmatch(path)] == lists
+    at_address = {metadata.page_url(path): path for path in lists}
+    reached, queue = {lists[0]}, [lists[0]]
+    while queue:
+        path = queue.pop()
+        nav = site.pages[path].split('<nav class="fc-pages"')[1].split("</nav>")[0]
+        # Previous, the first, a gap, the pages near this one, a gap, the last, and Next.
+        assert nav.count("<li") <= 2 * PAGE_LINKS + 7, "a few links, however long the list"
+        here = metadata.page_url(path)
+        for href in re.findall(r'href="([^"]+)"', nav):
+            address = posixpath.normpath(posixpath.join(here, href)) + "/"
+            if at_address[address] not in reached:
+                reached.add(at_address[address])
+                queue.append(at_address[address])
+    assert reached == set(lists)
