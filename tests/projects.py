@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 
 REPO = Path(__file__).resolve().parent.parent
 VALID = REPO / "tests" / "fixtures" / "valid"
@@ -50,6 +52,13 @@ class Project:
             timeout=120,
             check=False,
         )
+
+    def build_in_process(self) -> None:
+        """Build as `mkdocs build` does, in this process, so that a test may patch the code."""
+        config = load_config(str(self.root / "mkdocs.yml"))
+        config.plugins.on_startup(command="build", dirty=False)
+        build(config)
+        config.plugins.on_shutdown()
 
 
 def make_project(root: Path, claims: str | bytes | None = None) -> Project:

@@ -11,15 +11,13 @@ import lxml.etree
 import lxml.html
 import pytest
 import yaml
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 
 from generator import sitemap
 from generator.load import load_catalog
 from generator.metadata import DESCRIPTION_LIMIT, claim_lastmod, clip
 from generator.model import Catalog
 from tests.conftest import REPO
-from tests.projects import Project, make_project
+from tests.projects import make_project
 
 SITE_URL = "https://factcheck.example.org/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -182,9 +180,13 @@ def test_a_site_over_the_sitemap_limit_gets_a_sitemap_index_of_parts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A sitemap may list at most 50,000 addresses; the limit is lowered to 4 here."""
-    whole = sitemap_urls(build_in_process(make_project(tmp_path / "whole")))
+    whole_project = make_project(tmp_path / "whole")
+    whole_project.build_in_process()
+    whole = sitemap_urls(whole_project.site)
     monkeypatch.setattr(sitemap, "URLS_PER_FILE", 4)
-    site = build_in_process(make_project(tmp_path / "parts"))
+    project = make_project(tmp_path / "parts")
+    project.build_in_process()
+    site = project.site
     index = lxml.etree.parse(str(site / "sitemap.xml")).getroot()
     assert index.tag == f"{SITEMAP}sitemapindex"
     parts = [entry.findtext(f"{SITEMAP}loc") for entry in index]
@@ -218,12 +220,3 @@ def sitemap_urls(site: Path, name: str = "sitemap.xml") -> list[tuple[str, str |
         (str(url.findtext(f"{SITEMAP}loc")), url.findtext(f"{SITEMAP}lastmod"))
         for url in root.iter(f"{SITEMAP}url")
     ]
-
-
-def build_in_process(project: Project) -> Path:
-    """Build as `mkdocs build` does, in this process, so that a test may change a limit."""
-    config = load_config(str(project.root / "mkdocs.yml"))
-    config.plugins.on_startup(command="build", dirty=False)
-    build(config)
-    config.plugins.on_shutdown()
-    return project.site

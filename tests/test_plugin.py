@@ -58,10 +58,7 @@ def test_the_preview_watches_claim_files_but_never_the_project_folder(
 
 def build_in_process(project: Project) -> dict[str, bytes]:
     """Build as `mkdocs build` does, in this process, and return every HTML page."""
-    config = load_config(str(project.root / "mkdocs.yml"))
-    config.plugins.on_startup(command="build", dirty=False)
-    build(config)
-    config.plugins.on_shutdown()
+    project.build_in_process()
     return {
         path.relative_to(project.site).as_posix(): path.read_bytes()
         for path in sorted(project.site.rglob("*.html"))
