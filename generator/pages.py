@@ -189,7 +189,7 @@ def plan_pages(index: Index, structured: StructuredData) -> Iterator[Page]:
     yield from _verdict_pages(index, rows, site_url, descriptions[paths.VERDICTS])
     yield from _claimant_pages(index, rows, site_url, descriptions[paths.CLAIMANTS])
     for source in sorted(index.catalog.sources, key=lambda source: source.id):
-        yield source_page(index, site_url, source)
+        yield from source_pages(index, site_url, source)
     yield from _sources_list(index, site_url, descriptions[paths.SOURCES])
     claims_by_id = {claim.id: claim for claim in index.catalog.claims}
     for entry in index.catalog.retired:
@@ -277,25 +277,59 @@ def claim_page(index: Index, structured: StructuredData, claim: Claim) -> Page:
     return Page(paths.claim(claim.id), "claim.md.j2", claim.short, values, inputs, meta)
 
 
-def source_page(index: Index, site_url: str, source: Source) -> Page:
+def source_pages(index: Index, site_url: str, source: Source) -> Iterator[Page]:
+    """A source's page, and the later pages of the claims citing it when they are more than
+    one page lists: a source cited by thousands of claims keeps pages of the usual size."""
     cited = index.claims_by_source.get(source.id, [])
-    inputs: list[object] = [SCALE, Ref("sources", source.id), *(Ref("claims", c.id) for c in cited)]
-    if source.id in index.seed_texts:
-        inputs.append(Ref("seeds", source.id))
-    values = functools.partial(_source_values, index, source)
-    meta = functools.partial(metadata.source_meta, index, source, site_url)
-    path = paths.source(source.id)
-    return Page(path, "source.md.j2", source.shown_title, values, tuple(inputs), meta)
+    appearing = index.appearing_in(source)
+    has_text = source.id in index.seed_texts
+    seeds = [Ref("seeds", source.id)] if has_text else []
+    for pagination, chunk in _paginate(paths.source(source.id), cited, CLAIMS_PER_PAGE):
+        path = pagination.paths[pagination.number - 1]
+        if pagination.number == 1:
+            # The scorecard, the errors and the annotated text show every claim the source
+            # carries; the description and the last change count every claim citing it.
+            shown = dict.fromkeys(claim.id for claim in [*appearing, *chunk])
+            inputs: tuple[object, ...] = (
+                SCALE,
+                Ref("sources", source.id),
+                *seeds,
+                pagination,
+                metadata.source_lastmod(index, source),
+                *(Ref("claims", claim_id) for claim_id in shown),
+            )
+            values = functools.partial(_source_values, index, source, chunk, pagination)
+            about = functools.partial(metadata.source_meta, index, source, site_url)
+            yield Page(path, "source.md.j2", source.shown_title, values, inputs, about)
+            continue
+        title = f"Claims citing {source.shown_title}, page {pagination.number}"
+        later = {
+            "source": source,
+            "cited": chunk,
+            "pagination": pagination,
+            "ratings": index.ratings,
+            "has_text": has_text,
+        }
+        records = (Ref("claims", claim.id) for claim in chunk)
+        inputs = (SCALE, Ref("sources", source.id), has_text, pagination, *records)
+        lastmod = max(metadata.claim_lastmod(claim) for claim in chunk)
+        description = _page_description(title, pagination)
+        meta = _meta(index, path, title, description, site_url, lastmod, is_list=True)
+        yield Page(path, "source_claims.md.j2", title, later, inputs, meta)
 
 
-def _source_values(index: Index, source: Source) -> dict[str, Any]:
+def _source_values(
+    index: Index, source: Source, cited: list[Claim], pagination: Pagination
+) -> dict[str, Any]:
     """What a source page shows: its scorecard and its annotated text cost the most."""
     appearing = index.appearing_in(source)
     text = index.seed_texts.get(source.id)
     marked = mark_quotes(text, source.id, appearing) if text is not None else []
     return {
         "source": source,
-        "cited": index.claims_by_source.get(source.id, []),
+        "cited": cited,
+        "pagination": pagination,
+        "has_text": text is not None,
         "appearing": appearing,
         "counts": index.accuracy_counts(source),
         "appearances": index.appearances_in(source),

@@ -294,6 +294,32 @@ def test_the_claims_table_leaves_the_filters_choices_to_a_data_file() -> None:
     assert [value for value, _ in choices["verdict"]] == [r.id for r in catalog.ratings]
 
 
+def test_a_source_cited_by_many_claims_lists_them_in_linked_pages() -> None:
+    """A source every claim cites (an agency's daily report, say) would grow with the archive."""
+    data = make_catalog(250)
+    claims: list[dict[str, Any]] = data["claims"]  # type: ignore[assignment]
+    data["sources"][0].update(title="Daily report", title_kind="headline")  # type: ignore[index]
+    for claim in claims:
+        if "source-0" not in str(claim["appearances"] + claim["evidence"]):
+            claim["evidence"].append({"source": "source-0", "stance": "context", "note": "Daily."})
+    catalog = Catalog.model_validate(data, strict=False)
+    site = render_site(catalog, {}, SETTINGS)
+    pages = ["sources/source-0.md", "sources/source-0/page-2.md", "sources/source-0/page-3.md"]
+    assert [path for path in site.pages if path.startswith("sources/source-0")] == pages
+    link = re.compile(r'<li><a href="[./]*claims/(claim-[0-9]+)/">')
+    listed = [link.findall(site.pages[path]) for path in pages]
+    assert [len(ids) for ids in listed] == [100, 100, 50]
+    newest_first = [claim.id for claim in Index(catalog, {}).claims]
+    assert [claim_id for ids in listed for claim_id in ids] == newest_first, "each once, in order"
+    first, last = site.pages[pages[0]], site.pages[pages[2]]
+    assert "250 claims cite this source, newest first." in first
+    assert "## Scorecard" in first, "the first page still says how the source reported"
+    assert "# Claims citing “Daily report”, page 3" in last
+    assert "Showing 201–250 of 250, page 3 of 3." in last
+    assert all(f'href="{link}"' in last for link in ("../", "../page-2/", "./"))
+    assert "Scorecard" not in last
+
+
 def _one_claimant_a_claim(count: int) -> Catalog:
     """A generated archive of `count` claims, each by a claimant of its own."""
     data = make_catalog(count)
