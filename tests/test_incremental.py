@@ -3,7 +3,8 @@
 Each example starts from the valid fixture, in one claims file or split over included files,
 and applies random edits: a verdict change, a new claim, a deleted claim, a retired claim, a
 renamed id, an appearance's accuracy, an edited source, a claimant's name or kind, a changed
-template. After every edit the page store (with its parse cache, both kept from step to step
+template. Lists come in pages of two, so that edits move items between pages. After every
+edit the page store (with its parse cache, both kept from step to step
 as under `mkdocs serve`) must hold exactly the files of a clean render, byte for byte, and must
 not have rendered pages whose inputs did not change.
 """
@@ -19,10 +20,10 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator import templates
+from generator import pages, templates
 from generator.load import load_catalog, load_project
 from generator.site import PageStore, Settings, read_seed_texts, render_site
 from generator.storage import ParseCache
@@ -30,6 +31,7 @@ from tests.projects import REPO, VALID, dump_claims
 
 TODAY = date(2025, 1, 1)
 SETTINGS = Settings("https://fixture.example.org/")
+PER_PAGE = ("CLAIMS_PER_PAGE", "SOURCES_PER_PAGE", "CLAIMANTS_PER_PAGE", "CORRECTIONS_PER_PAGE")
 EDITS = (
     "verdict", "add", "delete", "retire", "rename", "accuracy", "source", "claimant",
     "claimant-kind", "template", "nothing",
@@ -134,6 +136,9 @@ def store_files(folder: Path) -> dict[str, str]:
     split=st.booleans(),
     edits=st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 50)), min_size=1, max_size=6),
 )
+# A source's first page dates itself by the newest change of every claim citing it, including
+# the claims its later pages list: a verdict on one of them must render the first page again.
+@example(split=False, edits=[("add", 0), ("add", 0), ("verdict", 0)])
 def test_incremental_render_equals_a_clean_render_after_any_edits(
     tmp_path_factory: pytest.TempPathFactory,
     split: bool,
@@ -144,6 +149,10 @@ def test_incremental_render_equals_a_clean_render_after_any_edits(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(templates, "TEMPLATES", workspace.templates)
         templates.environment.cache_clear()
+        for name in PER_PAGE:
+            # Pages of two, so that the fixture's lists (and the claims citing a source) come
+            # in several pages, and edits move items from one page to another.
+            patch.setattr(pages, name, 2)
         store = PageStore(root / "store")
         cache = ParseCache(root / "parsed")
         claims = root / "claims.yaml"
