@@ -4,9 +4,9 @@ Each example starts from the valid fixture, in one claims file or split over inc
 and applies random edits: a verdict change, a new claim, a deleted claim, a retired claim, a
 renamed id, an appearance's accuracy, an edited source, a claimant's name or kind, a changed
 template. Lists come in pages of two, so that edits move items between pages. After every
-edit the page store (with its parse cache, both kept from step to step
-as under `mkdocs serve`) must hold exactly the files of a clean render, byte for byte, and must
-not have rendered pages whose inputs did not change.
+edit the page store (with its parse cache, both kept from step to step as under `mkdocs serve`)
+must hold exactly the files of a clean render, byte for byte, and must not have rendered pages
+whose inputs did not change.
 """
 
 from __future__ import annotations
