@@ -281,29 +281,14 @@ def source_pages(index: Index, site_url: str, source: Source) -> Iterator[Page]:
     """A source's page, and the later pages of the claims citing it when they are more than
     one page lists: a source cited by thousands of claims keeps pages of the usual size."""
     cited = index.claims_by_source.get(source.id, [])
-    appearing = index.appearing_in(source)
     has_text = source.id in index.seed_texts
-    seeds = [Ref("seeds", source.id)] if has_text else []
     for pagination, chunk in _paginate(paths.source(source.id), cited, CLAIMS_PER_PAGE):
-        path = pagination.paths[pagination.number - 1]
         if pagination.number == 1:
-            # The scorecard, the errors and the annotated text show every claim the source
-            # carries; the description and the last change count every claim citing it.
-            shown = dict.fromkeys(claim.id for claim in [*appearing, *chunk])
-            inputs: tuple[object, ...] = (
-                SCALE,
-                Ref("sources", source.id),
-                *seeds,
-                pagination,
-                metadata.source_lastmod(index, source),
-                *(Ref("claims", claim_id) for claim_id in shown),
-            )
-            values = functools.partial(_source_values, index, source, chunk, pagination)
-            about = functools.partial(metadata.source_meta, index, source, site_url)
-            yield Page(path, "source.md.j2", source.shown_title, values, inputs, about)
+            yield _source_page(index, site_url, source, pagination, chunk)
             continue
+        path = pagination.paths[pagination.number - 1]
         title = f"Claims citing {source.shown_title}, page {pagination.number}"
-        later = {
+        values = {
             "source": source,
             "cited": chunk,
             "pagination": pagination,
@@ -315,7 +300,29 @@ def source_pages(index: Index, site_url: str, source: Source) -> Iterator[Page]:
         lastmod = max(metadata.claim_lastmod(claim) for claim in chunk)
         description = _page_description(title, pagination)
         meta = _meta(index, path, title, description, site_url, lastmod, is_list=True)
-        yield Page(path, "source_claims.md.j2", title, later, inputs, meta)
+        yield Page(path, "source_claims.md.j2", title, values, inputs, meta)
+
+
+def _source_page(
+    index: Index, site_url: str, source: Source, pagination: Pagination, listed: list[Claim]
+) -> Page:
+    """The source's own page, which lists the first of the claims citing it."""
+    inputs: list[object] = [SCALE, Ref("sources", source.id), pagination]
+    if source.id in index.seed_texts:
+        inputs.append(Ref("seeds", source.id))
+    inputs.extend(Ref("claims", claim.id) for claim in listed)
+    if len(pagination.paths) > 1:
+        # The scorecard, the errors and the annotated text show every claim the source
+        # carries, and the description and the last change count every claim citing it:
+        # later pages list some of those.
+        shown = {claim.id for claim in listed}
+        carried = index.appearing_in(source)
+        inputs.extend(Ref("claims", claim.id) for claim in carried if claim.id not in shown)
+        inputs.append(metadata.source_lastmod(index, source))
+    values = functools.partial(_source_values, index, source, listed, pagination)
+    meta = functools.partial(metadata.source_meta, index, source, site_url)
+    path = paths.source(source.id)
+    return Page(path, "source.md.j2", source.shown_title, values, tuple(inputs), meta)
 
 
 def _source_values(

@@ -136,9 +136,11 @@ def store_files(folder: Path) -> dict[str, str]:
     split=st.booleans(),
     edits=st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 50)), min_size=1, max_size=6),
 )
-# A source's first page dates itself by the newest change of every claim citing it, including
-# the claims its later pages list: a verdict on one of them must render the first page again.
+# A source's first page dates itself by the newest change of every claim citing it, and scores
+# every claim the source carries, including those that only its later pages list: a verdict or
+# an accuracy given to one of them must render the first page again.
 @example(split=False, edits=[("add", 0), ("add", 0), ("verdict", 0)])
+@example(split=False, edits=[("add", 0), ("add", 0), ("accuracy", 0)])
 def test_incremental_render_equals_a_clean_render_after_any_edits(
     tmp_path_factory: pytest.TempPathFactory,
     split: bool,
