@@ -8,7 +8,8 @@ Within a build, generated pages whose Markdown is the same once their raw HTML i
 (claim pages with the same sections) share one conversion. MkDocs converts every page before
 it writes any: generated pages keep their HTML compressed until it is written, so another
 plugin that reads their HTML must do so from `on_page_context` on (in `on_page_content` it is
-empty).
+empty). `mkdocs build` builds into a staging folder; the social cards and the search index,
+when they would be the same as the published site's, move over from it when it is replaced.
 
 With `--dirty`, MkDocs rebuilds only pages whose source file is newer than their output. The
 generator rewrites a page's file exactly when its text changes, so that holds for generated
@@ -137,6 +138,8 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         of the same shape (a claim page is its headings and placeholders) convert once."""
         self.newest_change = metadata.EPOCH
         self.state: dict[str, Any] = {}
+        self.published: dict[str, str] = {}
+        """What the published site's folders that are not pages were made from, by folder."""
         self.nav_urls: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -230,6 +233,8 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.stored is not None
         self.state = self._output_state(config, files)
+        if self.staging is not None:
+            self.published = self._read_state(self.staging.target).get("folders", {})
         register = self.stored.pages
         in_nav = _nav_paths(config.nav)
         if self.is_dirty:
@@ -294,6 +299,14 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
     def _state_file(self, site: Path) -> Path:
         return self.cache / "built" / (_digest(str(site.resolve()).encode()).hex() + ".json")
 
+    def _read_state(self, site: Path) -> dict[str, Any]:
+        """What the last build into `site` recorded; nothing when it is missing or unreadable."""
+        try:
+            state = json.loads(self._state_file(site).read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return state if isinstance(state, dict) else {}
+
     def _save_state(self, site: Path) -> None:
         output.write_atomically(self._state_file(site), json.dumps(self.state).encode("utf-8"))
 
@@ -304,10 +317,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         any page beside the generated pages that changed is built: then every page must be
         known to MkDocs, for the links of hand-written pages.
         """
-        try:
-            before = json.loads(self._state_file(site).read_text("utf-8"))
-        except (OSError, ValueError):
-            before = {}
+        before = self._read_state(site)
         if before.get("layout") != self.state["layout"]:
             # The theme, the configuration or the navigation changed: every page shows it.
             shutil.rmtree(site, ignore_errors=True)
@@ -410,25 +420,41 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             self.drawing.result()
         site = Path(config.site_dir)
         memory = self._memory()
-        # A dirty build keeps its output folder: only cards that changed are linked again.
-        before = memory.linked.get(site, {}) if self.is_dirty else {}
-        _link_tree(self.cards, site / cards.FOLDER, before)
-        memory.linked[site] = dict(self.cards)
+        # The cards and the search index are thousands of files, which a staged build takes
+        # from the published site when they would be the same (`_is_published`).
+        folders = {cards.FOLDER: _digest(repr(sorted(self.cards.items())).encode()).hex()}
+        if not self._is_published(cards.FOLDER, folders[cards.FOLDER]):
+            # A dirty build keeps its output folder: only cards that changed are linked again.
+            before = memory.linked.get(site, {}) if self.is_dirty else {}
+            _link_tree(self.cards, site / cards.FOLDER, before)
+            memory.linked[site] = dict(self.cards)
         memory.card_files = set(self.cards.values())
         self._memory().html.save(prune=not self.is_dirty)
         if not self.is_dirty:
             cards.prune_cards(self.cache / "cards", set(self.cards.values()))
         if self.is_serve:
-            self._index_in_background(Path(config.site_dir))
+            self._index_in_background(site)
         else:
             try:
-                search.index_site(Path(config.site_dir), self.cache / "pagefind")
+                kept = search.index_shards(site, self.cache / "pagefind")
             except search.SearchIndexError as error:
                 raise PluginError(str(error)) from None
+            folders[search.FOLDER] = _digest(repr([k.name for k in kept]).encode()).hex()
+            if not self._is_published(search.FOLDER, folders[search.FOLDER]):
+                search.assemble(site / search.FOLDER, kept)
         if self.staging is not None:
-            if self.staging.publish(is_strict=bool(config.strict)):
+            carried = [name for name, digest in folders.items() if self._is_published(name, digest)]
+            if self.staging.publish(is_strict=bool(config.strict), carried=carried):
+                self.state["folders"] = folders
                 self._save_state(self.staging.target)
             config.site_dir = str(self.staging.target)
+
+    def _is_published(self, name: str, digest: str) -> bool:
+        """Whether a staged build's folder `name` would hold what the published site's does,
+        as the build that published it recorded (`digest`, of what made the folder)."""
+        if self.staging is None or (self.staging.folder / name).exists():
+            return False
+        return self.published.get(name) == digest and (self.staging.target / name).is_dir()
 
     def _index_in_background(self, site: Path) -> None:
         """Under serve, the search index is built after the first build, without waiting, and

@@ -85,14 +85,16 @@ def index_site(
     (`is_background`), Pagefind runs at the lowest priority, so that it takes only the time that
     rebuilds leave.
     """
-    if cache is None:
-        with tempfile.TemporaryDirectory() as scratch:
-            _index(site_dir, Path(scratch), is_background, shard_pages)
-    else:
-        _index(site_dir, cache, is_background, shard_pages)
+    with tempfile.TemporaryDirectory() as scratch:
+        kept = index_shards(site_dir, cache or Path(scratch), is_background, shard_pages)
+        assemble(site_dir / FOLDER, kept)
 
 
-def _index(site_dir: Path, cache: Path, is_background: bool, shard_pages: int) -> None:
+def index_shards(
+    site_dir: Path, cache: Path, is_background: bool = False, shard_pages: int = SHARD_PAGES
+) -> list[Path]:
+    """The shards' indexes of the site's pages, in `cache`, the main one first (see
+    `index_site`): what `assemble` puts together."""
     cache.mkdir(parents=True, exist_ok=True)
     pages = _read_pages(site_dir)
     how = " ".join([importlib.metadata.version("pagefind"), str(shard_pages), *PAGEFIND_ARGUMENTS])
@@ -102,7 +104,7 @@ def _index(site_dir: Path, cache: Path, is_background: bool, shard_pages: int) -
     if kept is None:
         kept = _index_shards(pages, cache, how, is_background, shard_pages)
         last.write_text(json.dumps({"site": site_digest, "shards": [k.name for k in kept]}))
-    _assemble(site_dir / FOLDER, kept)
+    return kept
 
 
 def _kept_from(last: Path, site_digest: str, cache: Path) -> list[Path] | None:
@@ -224,8 +226,9 @@ def _vocabulary_page(vocabulary: str) -> str:
     )
 
 
-def _assemble(target: Path, kept: list[Path]) -> None:
-    """The first shard's index with every other shard's in a folder of its own inside it."""
+def assemble(target: Path, kept: list[Path]) -> None:
+    """Make `target` the first shard's index with every other shard's in a folder of its own
+    inside it. What it holds depends only on the names of the `kept` folders."""
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(kept[0], target, copy_function=_link_or_copy)
     folders = []

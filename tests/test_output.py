@@ -4,6 +4,7 @@ the same input always gives the same output."""
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -151,6 +152,72 @@ def test_staging_puts_the_old_site_back_when_the_swap_fails(
     with pytest.raises(OSError, match="cross-device"):
         staging.publish(is_strict=False)
     assert tree(site) == {"old.html": b"old"}
+
+
+def test_staging_carries_folders_over_from_the_published_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "cards").mkdir(parents=True)
+    (site / "cards" / "a.png").write_bytes(b"card")
+    (site / "old.html").write_text("old", "utf-8")
+    staging = output.Staging(site)
+    staging.folder.mkdir()
+    (staging.folder / "new.html").write_text("new", "utf-8")
+    assert staging.publish(is_strict=True, carried=["cards"])
+    assert tree(site) == {"cards/a.png": b"card", "new.html": b"new"}
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_failed_swap_puts_carried_folders_back_in_the_old_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    (site / "cards").mkdir(parents=True)
+    (site / "cards" / "a.png").write_bytes(b"card")
+    (site / "old.html").write_text("old", "utf-8")
+    staging = output.Staging(site)
+    staging.folder.mkdir()
+    replace = os.replace
+    calls = []
+
+    def fail_swap(source: str | Path, target: str | Path) -> None:
+        calls.append(source)
+        if Path(source) == staging.folder:
+            raise OSError(18, "Invalid cross-device link")
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", fail_swap)
+    with pytest.raises(OSError, match="cross-device"):
+        staging.publish(is_strict=False, carried=["cards"])
+    assert tree(site) == {"cards/a.png": b"card", "old.html": b"old"}
+    assert len(calls) == 5, "retire, carry, swap, carry back, restore"
+
+
+def test_a_build_takes_unchanged_cards_and_search_index_from_the_published_site(
+    tmp_path: Path,
+) -> None:
+    """Thousands of files at archive size: made again only when they change."""
+    project = make_project(tmp_path / "project")
+    folders = ("cards", "pagefind")
+
+    def build() -> tuple[dict[str, int], dict[str, bytes]]:
+        result = project.build()
+        assert result.returncode == 0, result.stderr
+        return {name: (project.site / name).stat().st_ino for name in folders}, tree(project.site)
+
+    first_folders, first = build()
+    # A folder made again is made while the published one still exists: another inode.
+    again_folders, again = build()
+    assert again_folders == first_folders
+    assert again == first
+    text = project.claims.read_text("utf-8")
+    project.claims.write_text(text.replace("carries 300 passengers", "takes 300 riders"), "utf-8")
+    edited_folders, edited = build()
+    assert all(edited_folders[name] != first_folders[name] for name in folders)
+    assert edited != first
+    shutil.rmtree(project.root / ".cache")
+    shutil.rmtree(project.site)
+    _, clean = build()
+    assert edited == clean
 
 
 def cli(*arguments: str, cwd: Path) -> subprocess.CompletedProcess[str]:
