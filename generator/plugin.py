@@ -423,13 +423,16 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         # The cards and the search index are thousands of files, which a staged build takes
         # from the published site when they would be the same (`_is_published`).
         folders = {cards.FOLDER: _digest(repr(sorted(self.cards.items())).encode()).hex()}
-        if not self._is_published(cards.FOLDER, folders[cards.FOLDER]):
+        carried = []
+        if self._is_published(cards.FOLDER, folders[cards.FOLDER]):
+            carried.append(cards.FOLDER)
+        else:
             # A dirty build keeps its output folder: only cards that changed are linked again.
             before = memory.linked.get(site, {}) if self.is_dirty else {}
             _link_tree(self.cards, site / cards.FOLDER, before)
             memory.linked[site] = dict(self.cards)
         memory.card_files = set(self.cards.values())
-        self._memory().html.save(prune=not self.is_dirty)
+        memory.html.save(prune=not self.is_dirty)
         if not self.is_dirty:
             cards.prune_cards(self.cache / "cards", set(self.cards.values()))
         if self.is_serve:
@@ -440,10 +443,11 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             except search.SearchIndexError as error:
                 raise PluginError(str(error)) from None
             folders[search.FOLDER] = _digest(repr([k.name for k in kept]).encode()).hex()
-            if not self._is_published(search.FOLDER, folders[search.FOLDER]):
+            if self._is_published(search.FOLDER, folders[search.FOLDER]):
+                carried.append(search.FOLDER)
+            else:
                 search.assemble(site / search.FOLDER, kept)
         if self.staging is not None:
-            carried = [name for name, digest in folders.items() if self._is_published(name, digest)]
             if self.staging.publish(is_strict=bool(config.strict), carried=carried):
                 self.state["folders"] = folders
                 self._save_state(self.staging.target)

@@ -30,9 +30,9 @@ def split(text: str, site: Path, site_url: str) -> str:
     for stale in site.glob("sitemap-*.xml"):
         if PART.fullmatch(stale.name):
             stale.unlink()
+    if text.count("<loc>") <= URLS_PER_FILE:
+        return text  # one address a <loc>: no need to parse the sitemap of a smaller site
     urls = list(lxml.etree.fromstring(text.encode("utf-8")))
-    if len(urls) <= URLS_PER_FILE:
-        return text
     index = lxml.etree.Element(f"{{{NAMESPACE}}}sitemapindex", nsmap={None: NAMESPACE})
     for number, start in enumerate(range(0, len(urls), URLS_PER_FILE), start=1):
         chunk = urls[start : start + URLS_PER_FILE]
