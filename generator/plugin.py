@@ -42,6 +42,7 @@ from typing import Any
 
 import jinja2
 import mkdocs
+import mkdocs.plugins
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -141,6 +142,8 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         self.published: dict[str, str] = {}
         """What the published site's folders that are not pages were made from, by folder."""
         self.nav_urls: set[str] = set()
+        self.search_index: search.IndexWhileWriting | None = None
+        """A full build's search index, made while the pages are written."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs build` writes into a staging folder that replaces site_dir only when the
@@ -246,22 +249,43 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
                 register = list(dict.fromkeys([*self.stored.written, *named]))
             self._save_state(site)
         folder = self._memory().store.folder
+        generated = []
         for path in register:
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
                     f"factcheck: content/{path} clashes with a generated page; rename it"
                 )
-            generated = File.generated(config, path, abs_src_path=str(folder / path))
-            generated.edit_uri = None
-            files.append(generated)
+            file = File.generated(config, path, abs_src_path=str(folder / path))
+            file.edit_uri = None
+            generated.append(file)
             if path not in in_nav:
                 # Pages that the nav names get their title from it when MkDocs makes them.
-                _GeneratedPage(None, generated, config)
+                _GeneratedPage(None, file, config)
+        self.search_index = None
+        if self.staging is not None:
+            index = self.search_index = self._plan_search_index(config, files, generated)
+            # MkDocs writes pages in this order: each shard of the index can start once its
+            # pages are written.
+            generated.sort(key=lambda file: index.shard(file.dest_uri))
+        for file in generated:
+            files.append(file)
         for path in self.stored.files:
             files.append(
                 File.generated(config, path, abs_src_path=str(self.cache / "files" / path))
             )
         return files
+
+    def _plan_search_index(
+        self, config: MkDocsConfig, files: Files, generated: list[File]
+    ) -> search.IndexWhileWriting:
+        """Index the pages of a full build as MkDocs writes them (`search.IndexWhileWriting`)."""
+        pages = [file.dest_uri for file in [*files.documentation_pages(), *generated]]
+        templates = [*config.theme.static_templates, *config.extra_templates]
+        others = [file.dest_uri for file in files.static_pages() if _is_html(file.dest_uri)]
+        others += [name for name in templates if _is_html(name)]
+        return search.IndexWhileWriting(
+            Path(config.site_dir), self.cache / "pagefind", pages, others
+        )
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav_urls = {page.url for page in nav.pages}
@@ -272,7 +296,40 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
     ) -> jinja2.Environment:
         env.globals["shared"] = SharedFragments(self.nav_urls, (file.dest_uri for file in files))
         env.bytecode_cache = self._compiled_templates(f"theme-{mkdocs.__version__}")
+        if self.search_index is not None:
+            self._start_search_index(self.search_index, files, config)
         return env
+
+    def _start_search_index(
+        self, index: search.IndexWhileWriting, files: Files, config: MkDocsConfig
+    ) -> None:
+        """Give the search index the words of every page's article, as the theme will write
+        it: the page's HTML, after its title when the HTML has no <h1> (Material's content
+        partial)."""
+        built = [file.page for file in files.documentation_pages() if file.page is not None]
+
+        def title(page: Page) -> bytes:
+            return str(page.title or config.site_name).encode()
+
+        def content(page: Page, *, is_packed: bool) -> bytes:
+            packed = self.packed.get(page.file.src_uri)
+            if packed is not None:
+                return packed if is_packed else zlib.decompress(packed)
+            return (page.content or "").encode()
+
+        hasher = hashlib.blake2b(digest_size=16)
+        for page in built:
+            text = content(page, is_packed=True)
+            hasher.update(f"{len(title(page))} {len(text)} ".encode() + title(page) + text)
+
+        def gather(words: search.Words) -> None:
+            for page in built:
+                text = content(page, is_packed=False)
+                if b"<h1" not in text:
+                    words.add(b">" + title(page) + b"<")
+                words.add(b">" + text + b"<")
+
+        index.start(hasher.hexdigest(), gather)
 
     def _compiled_templates(self, name: str) -> jinja2.BytecodeCache:
         """Compiled Jinja templates kept between builds, by the template's source: MkDocs makes
@@ -387,7 +444,10 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             page.content = zlib.decompress(packed).decode("utf-8")
         return context
 
+    @mkdocs.plugins.event_priority(-100)  # after other plugins: the output as it is written
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.search_index is not None:
+            self.search_index.written(page.file.dest_uri, output, page.content or "")
         if page.file.generated_by:
             page.content = None  # written: nothing reads it again
         return output
@@ -439,7 +499,10 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             self._index_in_background(site)
         else:
             try:
-                kept = search.index_shards(site, self.cache / "pagefind")
+                if self.search_index is not None:
+                    kept = self.search_index.finish()
+                else:
+                    kept = search.index_shards(site, self.cache / "pagefind")
             except search.SearchIndexError as error:
                 raise PluginError(str(error)) from None
             folders[search.FOLDER] = _digest(repr([k.name for k in kept]).encode()).hex()
@@ -472,6 +535,8 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             memory.pagefind.start()
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.search_index is not None:
+            self.search_index.cancel()
         if self.staging is not None:
             self.staging.discard()
 
@@ -560,6 +625,10 @@ def _nav_paths(nav: object) -> set[str]:
     if isinstance(nav, list):
         return set().union(*(_nav_paths(item) for item in nav))
     return set()
+
+
+def _is_html(path: str) -> bool:
+    return path.endswith((".html", ".htm"))
 
 
 def _index_quietly(site: Path) -> None:

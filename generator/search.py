@@ -12,6 +12,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +48,9 @@ PAGEFIND_ARGUMENTS = [
     ".fc-filters",
     "--quiet",
 ]
+
+VOCABULARY_MEMO = "vocabulary.json"
+"""The file in the cache that keeps the last vocabulary of a build's pages, by their digest."""
 
 _TEXT = re.compile(rb">([^<]+)<")
 
@@ -107,6 +113,163 @@ def index_shards(
     return kept
 
 
+class IndexWhileWriting:
+    """The search index of a full build, made while MkDocs writes the pages.
+
+    MkDocs converts every page before it writes any, and then writes them one by one. When the
+    build writes the pages shard by shard (`shard` gives the order), each shard is indexed, by
+    Pagefind in a thread of its own, as soon as its last page is written, while the build goes
+    on. The shards need the site's vocabulary before the first is indexed: `start` takes it
+    from the pages' converted HTML, and `written` checks that each page's article holds no
+    word besides. When that check fails, or the build writes other pages than `pages` and
+    `others`, `finish` indexes the pages on disk with `index_shards`. Either way the index is
+    the one `index_shards` makes of the written site; at most, the vocabulary holds a word more
+    (the title of a page whose theme does not print it), never one less.
+    """
+
+    def __init__(
+        self, site_dir: Path, cache: Path, pages: Iterable[str], others: Iterable[str]
+    ) -> None:
+        """`pages` are the pages that MkDocs builds and passes to `written`; `others` are the
+        other HTML files of the site (such as 404.html), which are on disk before the first
+        page is written. Both are paths relative to `site_dir`."""
+        self.site_dir, self.cache = site_dir, cache
+        self.others = sorted(set(others))
+        planned = set(pages) | set(self.others)
+        self.shard_pages = SHARD_PAGES
+        self.count = max(1, -(-len(planned) // self.shard_pages))
+        self.shard_of = {relative: _shard_of(relative, self.count) for relative in planned}
+        self.left = Counter(self.shard_of[relative] for relative in set(pages) - set(self.others))
+        self.pages: dict[str, _Page] = {}
+        self.page_words: set[str] = set()
+        self.vocabulary: str | None = None
+        self.is_sound = True
+        """Whether the pages are as planned and their words as `start` found them."""
+        self.done = [shard for shard in range(self.count) if not self.left[shard]]
+        """Shards whose pages are all written, and not yet sent to be indexed."""
+        self.indexing: list[Future[None]] = []
+        self.workers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind")
+        self.how = " ".join(
+            [importlib.metadata.version("pagefind"), str(self.shard_pages), *PAGEFIND_ARGUMENTS]
+        )
+
+    def shard(self, relative: str) -> int:
+        """The shard of a page, which is also the order in which to write the pages."""
+        return self.shard_of.get(relative, self.count)
+
+    def start(self, digest: str, gather: Callable[[Words], None]) -> None:
+        """Take the words of the pages' articles: from `gather`, which adds the converted
+        HTML of every page, or from the last build when `digest` of that HTML is the same."""
+        if self.count == 1:
+            return  # one shard needs no vocabulary
+        memo = self.cache / VOCABULARY_MEMO
+        try:
+            remembered = json.loads(memo.read_text("utf-8"))
+            if remembered["digest"] == digest:
+                self.page_words = set(remembered["words"])
+                return
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        found = Words()
+        gather(found)
+        self.page_words = found.unescaped()
+        self.cache.mkdir(parents=True, exist_ok=True)
+        memo.write_text(json.dumps({"digest": digest, "words": sorted(self.page_words)}))
+
+    def written(self, relative: str, output: str, content: str) -> None:
+        """Note a page whose HTML `output`, with the converted Markdown `content` in its
+        article, is about to be written: every page noted before it is on disk."""
+        self._index_done()
+        shard = self.shard_of.get(relative)
+        if shard is None or relative in self.others or relative in self.pages:
+            self.is_sound = False
+            return
+        data = output.encode("utf-8", errors="xmlcharrefreplace")
+        self.pages[relative] = _Page(self.site_dir / relative, relative, _hash(data))
+        if self.is_sound and self.count > 1:
+            self.is_sound = self._holds_known_words(data, content)
+        self.left[shard] -= 1
+        if self.left[shard] == 0:
+            self.done.append(shard)
+
+    def finish(self) -> list[Path]:
+        """The shards' indexes, in the cache, the main one first: what `assemble` takes."""
+        vocabulary = self._vocabulary()
+        self._index_done()
+        try:
+            for job in self.indexing:
+                job.result()
+        finally:
+            self.workers.shutdown()
+        html_files = self.site_dir.rglob("*.html")
+        on_disk = {path.relative_to(self.site_dir).as_posix() for path in html_files}
+        if not self.is_sound or on_disk != set(self.shard_of) or any(self.left.values()):
+            return index_shards(self.site_dir, self.cache, shard_pages=self.shard_pages)
+        kept = [self.cache / _digest(self.how, vocabulary, shard) for shard in self._shards()]
+        if not all(folder.is_dir() for folder in kept):
+            return index_shards(self.site_dir, self.cache, shard_pages=self.shard_pages)
+        for folder in self.cache.iterdir():
+            if folder.is_dir() and folder not in kept:
+                shutil.rmtree(folder, ignore_errors=True)
+        return kept
+
+    def cancel(self) -> None:
+        """Stop indexing: the build failed."""
+        self.workers.shutdown(wait=False, cancel_futures=True)
+
+    def _index_done(self) -> None:
+        if not self.done or not self.is_sound:
+            return
+        vocabulary = self._vocabulary()
+        shards = self._shards()
+        self.cache.mkdir(parents=True, exist_ok=True)
+        for number in self.done:
+            target = self.cache / _digest(self.how, vocabulary, shards[number])
+            if not target.is_dir():
+                job = self.workers.submit(_index_shard, shards[number], vocabulary, target, False)
+                self.indexing.append(job)
+        self.done.clear()
+
+    def _vocabulary(self) -> str:
+        """The site's words: the pages' and those of the other HTML files, read once."""
+        if self.vocabulary is None:
+            found = Words()
+            for relative in self.others:
+                path = self.site_dir / relative
+                try:
+                    data = path.read_bytes()
+                except OSError:
+                    self.is_sound = False
+                    continue
+                self.pages[relative] = _Page(path, relative, _hash(data))
+                found.add_article(data)
+            words = self.page_words | found.unescaped()
+            self.vocabulary = " ".join(sorted(words)) if self.count > 1 else ""
+        return self.vocabulary
+
+    def _shards(self) -> list[list[_Page]]:
+        """The pages noted so far, by shard, each in the order of `index_shards`."""
+        shards: list[list[_Page]] = [[] for _ in range(self.count)]
+        for page in sorted(self.pages.values(), key=lambda page: page.path):
+            shards[self.shard_of[page.relative]].append(page)
+        return shards
+
+    def _holds_known_words(self, data: bytes, content: str) -> bool:
+        """Whether the page's article holds only the words of its content and of `start`."""
+        start, end = data.find(b"<article"), data.rfind(b"</article>")
+        inner = content.strip().encode("utf-8", errors="xmlcharrefreplace")
+        if start < 0 or not (inner.startswith(b"<") and inner.endswith(b">")):
+            return start < 0 and not inner
+        at = data.find(inner, start, end)
+        if at < 0:
+            return False
+        # Either side keeps the content's tag next to it, which ends or starts a run of text.
+        around = Words()
+        around.add(data, start, at + 1)
+        around.add(data, at + len(inner) - 1, end)
+        return around.unescaped() <= self.page_words
+
+
 def _kept_from(last: Path, site_digest: str, cache: Path) -> list[Path] | None:
     """The shards of the last build, when it indexed the same pages and they are all kept."""
     try:
@@ -145,9 +308,12 @@ def _read_pages(site_dir: Path) -> list[_Page]:
     pages = []
     for path in sorted(site_dir.rglob("*.html")):
         relative = path.relative_to(site_dir).as_posix()
-        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
-        pages.append(_Page(path, relative, digest))
+        pages.append(_Page(path, relative, _hash(path.read_bytes())))
     return pages
+
+
+def _hash(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _shard_of(relative: str, count: int) -> int:
@@ -163,15 +329,31 @@ def _vocabulary(pages: list[_Page]) -> str:
     pages are read again here, not in `_read_pages`, so that a build whose pages are all the
     same does not split them into words.
     """
-    words: set[bytes] = set()
+    found = Words()
     for page in pages:
-        data = page.path.read_bytes()
-        start, end = data.find(b"<article"), data.rfind(b"</article>")
+        found.add_article(page.path.read_bytes())
+    return " ".join(sorted(found.unescaped()))
+
+
+class Words:
+    """Words of HTML text, gathered as they are written and unescaped once at the end."""
+
+    def __init__(self) -> None:
+        self.raw: set[bytes] = set()
+
+    def add(self, data: bytes, start: int = 0, end: int = sys.maxsize) -> None:
+        """Add the words of the text between the tags of UTF-8 HTML, from `start` to `end`."""
+        for run in _TEXT.findall(data, start, end):
+            self.raw.update(run.split())
+
+    def add_article(self, page: bytes) -> None:
+        """Add the words of a page's `<article>`."""
+        start, end = page.find(b"<article"), page.rfind(b"</article>")
         if start >= 0:
-            for text in _TEXT.findall(data, start, end):
-                words.update(text.split())
-    unescaped = {word for raw in words for word in html.unescape(raw.decode("utf-8")).split()}
-    return " ".join(sorted(unescaped))
+            self.add(page, start, end)
+
+    def unescaped(self) -> set[str]:
+        return {word for raw in self.raw for word in html.unescape(raw.decode("utf-8")).split()}
 
 
 def _digest(how: str, vocabulary: str, pages: list[_Page]) -> str:

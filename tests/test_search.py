@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -172,3 +173,67 @@ def indexed_text_of_all_shards(site: Path) -> str:
             data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
             texts.append(json.loads(data)["content"])
     return "\n".join(texts)
+
+
+def built_shards(project: Project) -> set[str]:
+    """The shards' indexes that the last build kept, by name (a digest of what they index)."""
+    cache = project.root / ".cache" / "factcheck" / "pagefind"
+    return {folder.name for folder in cache.iterdir() if folder.is_dir()}
+
+
+def shards_of_the_written_site(project: Project, cache: Path) -> set[str]:
+    """The shards' indexes that indexing the built site's pages from disk makes."""
+    shutil.rmtree(project.site / "pagefind")
+    return {folder.name for folder in search.index_shards(project.site, cache, shard_pages=4)}
+
+
+@pytest.fixture
+def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "SHARD_PAGES", 4)
+
+
+def test_a_build_indexes_shards_while_it_writes_pages_and_as_the_written_site_would_be(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_shards: None
+) -> None:
+    (project.root / "content" / "extra.html").write_text(
+        "<!doctype html><title>Extra</title><article><p>Pemberton</p></article>", "utf-8"
+    )
+    indexed: list[set[str]] = []
+    order: list[int] = []
+    index_shard, written = search._index_shard, search.IndexWhileWriting.written
+
+    def index_checking(shard: list[Any], *arguments: Any) -> None:
+        # Pagefind reads the pages as the build wrote them.
+        assert all(search._hash(page.path.read_bytes()) == page.digest for page in shard)
+        indexed.append({page.relative for page in shard})
+        index_shard(shard, *arguments)
+
+    def noting(index: search.IndexWhileWriting, relative: str, *arguments: Any) -> None:
+        written(index, relative, *arguments)
+        order.append(index.shard(relative))
+
+    monkeypatch.setattr(search, "_index_shard", index_checking)
+    monkeypatch.setattr(search.IndexWhileWriting, "written", noting)
+    build_in_process(project)
+    pages = [path.relative_to(project.site).as_posix() for path in project.site.rglob("*.html")]
+    count = -(-len(pages) // 4)
+    shards = [{page for page in pages if search._shard_of(page, count) == n} for n in range(count)]
+    assert sorted(indexed, key=sorted) == sorted(shards, key=sorted), "each shard whole, once"
+    assert "extra.html" in set().union(*indexed)
+    # Generated pages, written after the few hand-written ones, are written shard by shard:
+    # each shard is indexed while the next one's pages are written.
+    handwritten = len(list((project.root / "content").glob("*.md")))
+    assert order[handwritten:] == sorted(order[handwritten:])
+    assert built_shards(project) == shards_of_the_written_site(project, tmp_path / "cache")
+
+
+def test_words_a_page_holds_beyond_its_content_are_indexed_too(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_shards: None
+) -> None:
+    # A theme that adds text around the page's content: each shard needs the word too.
+    main = project.root / "site_templates" / "overrides" / "main.html"
+    text = main.read_text("utf-8")
+    assert "{{ super() }}</div>" in text
+    main.write_text(text.replace("{{ super() }}</div>", "{{ super() }}<p>Quimbleton</p></div>"))
+    build_in_process(project)
+    assert built_shards(project) == shards_of_the_written_site(project, tmp_path / "cache")
