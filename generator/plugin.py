@@ -602,18 +602,31 @@ def _link_tree(files: dict[str, Path], folder: Path, before: dict[str, Path]) ->
         files = {path: source for path, source in files.items() if before.get(path) != source}
     wanted = {folder.parent / path: source for path, source in files.items()}
     for target, source in wanted.items():
-        if target.exists() and target.samefile(source):
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.unlink(missing_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+        _link(source, target)
     if folder.is_dir() and not before:
         for existing in folder.iterdir():
             if existing not in wanted:
                 existing.unlink()
+
+
+def _link(source: Path, target: Path) -> None:
+    """Make `target` a hard link to `source`, or a copy where the file system has no links.
+
+    Tried first as one system call: a build links ten thousand cards into an empty folder.
+    """
+    try:
+        os.link(source, target)
+        return
+    except FileExistsError:
+        if target.samefile(source):
+            return
+        target.unlink()
+    except OSError:  # no folder yet, or no links on this file system
+        target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _nav_paths(nav: object) -> set[str]:
