@@ -11,12 +11,13 @@ For each size it writes a generated project (bench/make_corpus.py) and measures,
 - cold: `mkdocs build` with an empty cache (no .cache/), and its ratio to the floor;
 - warm: `mkdocs build` again, with the cache of the cold build;
 - edit: `mkdocs build` after one claim's summary changed;
-- Pagefind: the share of the cold build spent indexing for search (run on its own);
+- Pagefind: indexing the built site for search, run on its own (a cold build indexes each shard
+  while it writes the pages of the next);
 - preview: the README's preview command (`make serve`), from saving an edit to one claim until
   its page serves the new text (bench/preview.py);
 - peak memory of the cold build's own process, and of the largest Pagefind run (each indexes one
-  shard of the site, while the build's process waits for it); the largest HTML page; and the
-  bytes a reader's first search fetches;
+  shard of the site, beside the build's process: the machine holds both at once); the largest
+  HTML page; and the bytes a reader's first search fetches;
 - below the table, the CPU time of the cold build: in the build's own process, and in the
   processes it starts (cards and Pagefind; Pagefind's own, from its run on its own), against
   what two cores give in 1.5 times the floor.
@@ -143,9 +144,9 @@ def edit_one_claim(project: Path) -> None:
     assert claims.read_text("utf-8") != text
 
 
-# Indexes a built site for search on its own, as a cold build does, in a process of its own:
-# Linux counts a process that a large one starts at the large one's size, so Pagefind's runs
-# are started from a small process to measure their own peak.
+# Indexes a built site for search on its own, shard after shard as a build does, in a process of
+# its own: Linux counts a process that a large one starts at the large one's size, so Pagefind's
+# runs are started from a small process to measure their own peak.
 INDEX = """
 import resource, sys
 from pathlib import Path
@@ -271,7 +272,7 @@ def measure_preview(size: int, work: Path, runs: int) -> dict[str, Any]:
 
 def table(rows: list[dict[str, Any]]) -> str:
     lines = [
-        "| claims | pages | floor | cold build | warm build | one-edit build | Pagefind (in cold) "
+        "| claims | pages | floor | cold build | warm build | one-edit build | Pagefind (alone) "
         "| preview | peak memory (build + Pagefind) | largest page | first search |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
