@@ -64,9 +64,15 @@ def sync_tree(root: Path, files: Mapping[str, str | bytes]) -> dict[str, Path]:
 
 def write_if_changed(target: Path, data: bytes) -> bool:
     """Write `data` unless `target` holds it already; whether it was written."""
-    if not target.is_symlink() and target.is_file() and target.read_bytes() == data:
+    try:
+        status = target.lstat()  # one look, which also gives the mode: builds write thousands
+    except FileNotFoundError:
+        write_atomically(target, data, mode=_FILE_MODE)
+        return True
+    is_file = stat.S_ISREG(status.st_mode)
+    if is_file and status.st_size == len(data) and target.read_bytes() == data:
         return False
-    write_atomically(target, data)
+    write_atomically(target, data, mode=stat.S_IMODE(status.st_mode) if is_file else _FILE_MODE)
     return True
 
 
@@ -91,8 +97,12 @@ def checked(relative: str) -> str:
     return relative
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    """Replace `target` in one step, so a reader never sees half a file."""
+def write_atomically(target: Path, data: bytes, mode: int | None = None) -> None:
+    """Replace `target` in one step, so a reader never sees half a file.
+
+    The file gets `mode`, or else the mode of the file it replaces, or else the one that the
+    user's umask gives new files.
+    """
     try:
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     except FileNotFoundError:  # asked only then: a build writes thousands of files
@@ -103,7 +113,7 @@ def write_atomically(target: Path, data: bytes) -> None:
             stream.write(data)
             # mkstemp creates files readable by their owner only; a page must be readable by
             # the web server, like any file the user creates.
-            os.fchmod(stream.fileno(), _mode_for(target))
+            os.fchmod(stream.fileno(), _mode_for(target) if mode is None else mode)
         os.replace(temporary, target)
     except BaseException:
         os.unlink(temporary)

@@ -301,3 +301,13 @@ def test_builds_on_different_days_are_byte_identical(tmp_path: Path) -> None:
     # pages from claims.yaml instead.
     assert "sitemap.xml.gz" in monday
     assert monday == tuesday
+
+
+def test_a_rewritten_file_keeps_its_mode(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("old", "utf-8")
+    page.chmod(0o640)
+    assert output.write_if_changed(page, b"new")
+    assert page.read_bytes() == b"new"
+    assert stat.S_IMODE(page.stat().st_mode) == 0o640
+    assert not output.write_if_changed(page, b"new")
