@@ -10,6 +10,8 @@ it writes any: generated pages keep their HTML compressed until it is written, s
 plugin that reads their HTML must do so from `on_page_context` on (in `on_page_content` it is
 empty). `mkdocs build` builds into a staging folder; the social cards and the search index,
 when they would be the same as the published site's, move over from it when it is replaced.
+It builds generated pages in the order of the search index's shards, and each shard is indexed
+as soon as its pages are written (`search.IndexWhileWriting`).
 
 With `--dirty`, MkDocs rebuilds only pages whose source file is newer than their output. The
 generator rewrites a page's file exactly when its text changes, so that holds for generated
