@@ -103,7 +103,7 @@ def index_shards(
     `index_site`): what `assemble` puts together."""
     cache.mkdir(parents=True, exist_ok=True)
     pages = _read_pages(site_dir)
-    how = " ".join([importlib.metadata.version("pagefind"), str(shard_pages), *PAGEFIND_ARGUMENTS])
+    how = _how(shard_pages)
     site_digest = _digest(how, "", pages)
     last = cache / LAST_BUILD
     kept = _kept_from(last, site_digest, cache)
@@ -149,9 +149,7 @@ class IndexWhileWriting:
         """Shards whose pages are all written, and not yet sent to be indexed."""
         self.indexing: list[Future[None]] = []
         self.workers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind")
-        self.how = " ".join(
-            [importlib.metadata.version("pagefind"), str(self.shard_pages), *PAGEFIND_ARGUMENTS]
-        )
+        self.how = _how(self.shard_pages)
 
     def shard(self, relative: str) -> int:
         """The shard of a page, which is also the order in which to write the pages."""
@@ -208,9 +206,7 @@ class IndexWhileWriting:
         kept = [self.cache / _digest(self.how, vocabulary, shard) for shard in self._shards()]
         if not all(folder.is_dir() for folder in kept):
             return index_shards(self.site_dir, self.cache, shard_pages=self.shard_pages)
-        for folder in self.cache.iterdir():
-            if folder.is_dir() and folder not in kept:
-                shutil.rmtree(folder, ignore_errors=True)
+        _remove_all_but(self.cache, kept)
         return kept
 
     def cancel(self) -> None:
@@ -298,10 +294,20 @@ def _index_shards(
         if not kept_folder.is_dir():
             _index_shard(shard, vocabulary, kept_folder, is_background)
         kept.append(kept_folder)
+    _remove_all_but(cache, kept)
+    return kept
+
+
+def _remove_all_but(cache: Path, kept: list[Path]) -> None:
+    """Remove the shards' indexes of earlier builds that this one does not use."""
     for folder in cache.iterdir():
         if folder.is_dir() and folder not in kept:
             shutil.rmtree(folder, ignore_errors=True)
-    return kept
+
+
+def _how(shard_pages: int) -> str:
+    """How Pagefind is asked to index: part of the digest of every shard's index."""
+    return " ".join([importlib.metadata.version("pagefind"), str(shard_pages), *PAGEFIND_ARGUMENTS])
 
 
 def _read_pages(site_dir: Path) -> list[_Page]:
