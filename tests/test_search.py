@@ -222,7 +222,7 @@ def test_a_build_indexes_shards_while_it_writes_pages_and_as_the_written_site_wo
     assert "extra.html" in set().union(*indexed)
     # Generated pages, written after the few hand-written ones, are written shard by shard:
     # each shard is indexed while the next one's pages are written.
-    handwritten = len(list((project.root / "content").glob("*.md")))
+    handwritten = len(list((project.root / "content").rglob("*.md")))
     assert order[handwritten:] == sorted(order[handwritten:])
     assert built_shards(project) == shards_of_the_written_site(project, tmp_path / "cache")
 
