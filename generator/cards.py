@@ -10,7 +10,7 @@ band) has a 16-step ramp from its own colour to its text colour, and anti-aliase
 the steps of its region's ramp. That gives smooth text in 48 colours without quantising, and
 PNG compresses it quickly. Only the claim's rows differ from card to card: the rows above and
 below are compressed once per verdict and publication, and each card's PNG joins them to its
-own (see _png).
+own (see _png). The claim itself is laid out and drawn a glyph at a time (see _Face).
 
 A card is stored under a hash of exactly what it shows, plus the renderer's version, so an
 unchanged claim costs a hash and a file check on the next build.
@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import os
 import struct
+import unicodedata
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -33,7 +36,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from generator.model import Catalog, Claim
 
-RENDERER_VERSION = 2
+RENDERER_VERSION = 3
 """Raise this whenever the drawing code changes, so that cached cards are drawn again."""
 WIDTH, HEIGHT = 1200, 630
 FOLDER = "cards"
@@ -106,17 +109,150 @@ def card_png(text: str, verdict_label: str, colour: str, publication: str) -> by
     # Pixel values are palette indices. Each region is filled with the first index of its
     # ramp, and text is drawn with the last: anti-aliasing blends between the two, which lands
     # on the ramp's steps between the region's colour and its text colour. Only the claim's
-    # rows, between the top of the frame and its band, are drawn for each card.
-    claim = Image.new("L", (WIDTH, BAND_TOP - CLAIM_TOP), _BACKGROUND_RAMP)
-    draw = ImageDraw.Draw(claim)
+    # rows, between the top of the frame and its band, are drawn for each card, one column
+    # wider than the card: the first column holds each scanline's PNG filter type, 0 (none).
+    claim = Image.new("L", (WIDTH + 1, BAND_TOP - CLAIM_TOP), _BACKGROUND_RAMP)
     size, lines = _fit_claim(text)
-    claim_font = _font(size, "SemiBold")
+    face = _face(size, "SemiBold")
     step = round(size * 1.25)
     ink = _BACKGROUND_RAMP + RAMP_STEPS - 1
     for number, line in enumerate(lines):
-        draw.text((MARGIN, number * step), line, font=claim_font, fill=ink)
+        face.draw(claim, (1 + MARGIN, number * step), line, ink)
+    claim.paste(0, (0, 0, 1, claim.height))
+    # Rows below the last line's ink are blank on every card: they are compressed once.
+    _, _, _, ink_bottom = claim.getbbox() or (0, 0, 0, 0)
+    drawn = _Rows.compress(claim.crop((0, 0, WIDTH + 1, ink_bottom)).tobytes())
     top, bottom = _frame_parts(verdict_label, publication)
-    return _png(top, _Rows.compress(claim, is_last=False), bottom, _palette(colour))
+    pieces = [top, drawn, _blank_rows(claim.height - ink_bottom), bottom]
+    return _png(pieces, _palette(colour))
+
+
+class _Face:
+    """Noto Sans at one size and weight, measuring and drawing text a glyph at a time.
+
+    Pillow lays out and renders a whole string on each call, which was most of a card's cost.
+    Text that needs no shaping (Latin, Greek and Cyrillic letters, digits and punctuation) is
+    laid out here instead: each glyph goes where the shaper puts it after the glyph before,
+    known from the width of each character and of each pair of characters (which holds their
+    kerning). Each glyph is rendered once per position within a pixel (a 64th of one).
+
+    What this draws matches Pillow's whole-string drawing, except that a ligature (fi, fl) is
+    drawn as its letters, and a pixel where two glyphs' ink overlaps may be one ramp step off.
+    The shaper kerns only within runs of one script and direction, and a few quotation marks
+    near digits or other quotation marks break such runs: a line whose width is not the
+    shaper's is drawn by Pillow, and measuring such text may be off by about a pixel a mark.
+    """
+
+    def __init__(self, font: ImageFont.FreeTypeFont) -> None:
+        self.font = font
+        self._advances: dict[str, int] = {}
+        self._pairs: dict[str, int] = {}
+        self._words: dict[str, int] = {}
+        self._glyphs: dict[tuple[str, int], tuple[Image.Image | None, tuple[int, int]]] = {}
+
+    def width(self, text: str) -> float:
+        """How wide `text` is drawn, in pixels."""
+        if not _is_simple(text):
+            return self.font.getlength(text)
+        words = text.split(" ")
+        if "" in words:
+            return self._width(text, self._offsets(text)) / 64
+        # Wrapping measures each line again with each word it adds: words are measured once.
+        units = sum(map(self._word, words)) + (len(words) - 1) * self._advance(" ")
+        for left, right in itertools.pairwise(words):
+            units += self._kerning(left[-1] + " ") + self._kerning(" " + right[0])
+        return units / 64
+
+    def draw(self, image: Image.Image, xy: tuple[int, int], text: str, ink: int) -> None:
+        """Draw `text` onto `image` in `ink`, its left end and ascender line at `xy`."""
+        offsets = self._offsets(text) if _is_simple(text) else []
+        shaped = round(self.font.getlength(text) * 64)
+        if not offsets or self._width(text, offsets) != shaped:
+            ImageDraw.Draw(image).text(xy, text, font=self.font, fill=ink)
+            return
+        left, top = xy
+        for character, offset in zip(text, offsets, strict=True):
+            pixels, phase = divmod(offset, 64)
+            glyph, (x, y) = self._glyph(character, phase)
+            if glyph is not None:
+                x += left + pixels
+                y += top
+                image.paste(ink, (x, y, x + glyph.width, y + glyph.height), glyph)
+
+    def _offsets(self, text: str) -> list[int]:
+        """Where each character's glyph starts, in 64ths of a pixel."""
+        if not text:
+            return []
+        offsets, offset = [0], 0
+        for first, second in itertools.pairwise(text):
+            offset += self._pair(first + second) - self._advance(second)
+            offsets.append(offset)
+        return offsets
+
+    def _width(self, text: str, offsets: list[int]) -> int:
+        return offsets[-1] + self._advance(text[-1]) if text else 0
+
+    def _word(self, word: str) -> int:
+        if word not in self._words:
+            if len(self._words) >= 1 << 16:
+                self._words.clear()
+            self._words[word] = self._width(word, self._offsets(word))
+        return self._words[word]
+
+    def _kerning(self, pair: str) -> int:
+        return self._pair(pair) - self._advance(pair[0]) - self._advance(pair[1])
+
+    def _advance(self, character: str) -> int:
+        if character not in self._advances:
+            self._advances[character] = round(self.font.getlength(character) * 64)
+        return self._advances[character]
+
+    def _pair(self, pair: str) -> int:
+        if pair not in self._pairs:
+            self._pairs[pair] = round(self.font.getlength(pair) * 64)
+        return self._pairs[pair]
+
+    def _glyph(self, character: str, phase: int) -> tuple[Image.Image | None, tuple[int, int]]:
+        """The glyph's coverage mask when its origin is `phase`/64 px into a pixel, and where
+        the mask goes from the origin; no mask for a glyph with no ink."""
+        key = (character, phase)
+        if key not in self._glyphs:
+            mask, offset = self.font.getmask2(character, "L", start=(phase / 64, 0))
+            glyph = Image.frombytes("L", mask.size, bytes(mask)) if mask.size[0] else None
+            self._glyphs[key] = glyph, offset
+        return self._glyphs[key]
+
+
+def _is_simple(text: str) -> bool:
+    """Whether `text` lays out glyph by glyph, each after the one before (see _Face).
+
+    The shaper kerns only within a run of one script, so text that mixes scripts is not.
+    """
+    scripts = {_script(character) for character in text}
+    return None not in scripts and len(scripts - {""}) <= 1
+
+
+@functools.cache
+def _script(character: str) -> str | None:
+    """The script of a letter that lays out on its own, "" for a mark of punctuation, a digit
+    or a space that does, and None for a character that does not.
+
+    Latin, Greek and Cyrillic with their extensions, general punctuation and currency signs
+    lay out on their own; combining marks, and format and control characters, do not.
+    """
+    code = ord(character)
+    category = unicodedata.category(character)
+    in_blocks = code < 0x0530 or 0x1E00 <= code < 0x2070 or 0x20A0 <= code < 0x20C1
+    if not in_blocks or category in _NOT_SIMPLE:
+        return None
+    if not category.startswith("L"):
+        return ""
+    if 0x0370 <= code < 0x0400 or 0x1F00 <= code < 0x2000:
+        return "Greek"
+    return "Cyrillic" if 0x0400 <= code < 0x0530 else "Latin"
+
+
+_NOT_SIMPLE = {"Mn", "Mc", "Me", "Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp"}
 
 
 @dataclass(frozen=True)
@@ -131,25 +267,37 @@ class _Rows:
     """How many bytes the scanlines take."""
 
     @classmethod
-    def compress(cls, image: Image.Image, *, is_last: bool) -> _Rows:
-        data, width = image.tobytes(), image.width
-        # Each scanline starts with its filter type: 0, none.
-        lines = b"".join(
-            b"\0" + data[start : start + width] for start in range(0, len(data), width)
-        )
+    def compress(cls, lines: bytes) -> _Rows:
+        """`lines`: scanlines, each its filter type and then its pixels."""
         compressor = zlib.compressobj(3, zlib.DEFLATED, -zlib.MAX_WBITS)
-        deflated = compressor.compress(lines)
-        deflated += compressor.flush(zlib.Z_FINISH if is_last else zlib.Z_FULL_FLUSH)
+        deflated = compressor.compress(lines) + compressor.flush(zlib.Z_FULL_FLUSH)
         return cls(deflated, zlib.adler32(lines), len(lines))
 
+    @classmethod
+    def of(cls, image: Image.Image) -> _Rows:
+        """The rows of `image`, each with filter type 0 (none)."""
+        data, width = image.tobytes(), image.width
+        return cls.compress(
+            b"".join(b"\0" + data[start : start + width] for start in range(0, len(data), width))
+        )
 
-def _png(top: _Rows, middle: _Rows, bottom: _Rows, palette: list[int]) -> bytes:
+
+@functools.lru_cache(maxsize=8)
+def _blank_rows(count: int) -> _Rows:
+    return _Rows.compress(bytes((WIDTH + 1) * count))
+
+
+_END = zlib.compressobj(3, zlib.DEFLATED, -zlib.MAX_WBITS).flush(zlib.Z_FINISH)
+"""An empty final deflate block, which closes the image data after its pieces."""
+
+
+def _png(pieces: list[_Rows], palette: list[int]) -> bytes:
     """A palette PNG of WIDTH x HEIGHT from its rows, top to bottom."""
-    checksum = top.checksum
-    for rows in (middle, bottom):
+    checksum = pieces[0].checksum
+    for rows in pieces[1:]:
         checksum = _adler32_combine(checksum, rows.checksum, rows.size)
     header = struct.pack(">IIBBBBB", WIDTH, HEIGHT, 8, 3, 0, 0, 0)  # 8-bit indices, palette
-    image_data = b"\x78\x5e" + top.deflated + middle.deflated + bottom.deflated
+    image_data = b"".join([b"\x78\x5e", *(rows.deflated for rows in pieces), _END])
     return b"".join(
         [
             b"\x89PNG\r\n\x1a\n",
@@ -178,8 +326,9 @@ def _adler32_combine(first: int, second: int, second_size: int) -> int:
 def _frame_parts(verdict_label: str, publication: str) -> tuple[_Rows, _Rows]:
     """The frame's rows above the claim and from the band down, compressed."""
     frame = _frame(verdict_label, publication)
-    top = _Rows.compress(frame.crop((0, 0, WIDTH, CLAIM_TOP)), is_last=False)
-    return top, _Rows.compress(frame.crop((0, BAND_TOP, WIDTH, HEIGHT)), is_last=True)
+    return _Rows.of(frame.crop((0, 0, WIDTH, CLAIM_TOP))), _Rows.of(
+        frame.crop((0, BAND_TOP, WIDTH, HEIGHT))
+    )
 
 
 def _frame(verdict_label: str, publication: str) -> Image.Image:
@@ -188,7 +337,7 @@ def _frame(verdict_label: str, publication: str) -> Image.Image:
     draw = ImageDraw.Draw(frame)
 
     badge_font = _font(BADGE_SIZE, "Bold")
-    label = _clip(verdict_label, badge_font, WIDTH - 2 * MARGIN - BADGE_HEIGHT)
+    label = _clip(verdict_label, badge_font.getlength, WIDTH - 2 * MARGIN - BADGE_HEIGHT)
     badge_width = round(badge_font.getlength(label)) + BADGE_HEIGHT
     badge = (MARGIN, BADGE_TOP, MARGIN + badge_width, BADGE_TOP + BADGE_HEIGHT)
     draw.rounded_rectangle(badge, radius=BADGE_HEIGHT // 2, fill=_BADGE_RAMP)
@@ -198,7 +347,7 @@ def _frame(verdict_label: str, publication: str) -> Image.Image:
 
     draw.rectangle((0, BAND_TOP, WIDTH, HEIGHT), fill=_BAND_RAMP)
     band_font = _font(BAND_SIZE, "SemiBold")
-    name = _clip(publication, band_font, WIDTH - 2 * MARGIN)
+    name = _clip(publication, band_font.getlength, WIDTH - 2 * MARGIN)
     band_middle = (BAND_TOP + HEIGHT) // 2
     ink = _BAND_RAMP + RAMP_STEPS - 1
     draw.text((MARGIN, band_middle), name, font=band_font, fill=ink, anchor="lm")
@@ -281,74 +430,65 @@ def _fit_claim(text: str) -> tuple[int, list[str]]:
     """The largest size at which the claim fits its area, and its lines at that size."""
     width = WIDTH - 2 * MARGIN
     for size in CLAIM_SIZES:
-        lines = _wrap(text, _font(size, "SemiBold"), width)
+        lines = _wrap(text, _face(size, "SemiBold").width, width)
         if len(lines) * round(size * 1.25) <= CLAIM_BOTTOM - CLAIM_TOP:
             return size, lines
     size = CLAIM_SIZES[-1]
     most = (CLAIM_BOTTOM - CLAIM_TOP) // round(size * 1.25)
-    font = _font(size, "SemiBold")
-    lines = _wrap(text, font, width)
-    return size, [*lines[: most - 1], _clip(" ".join(lines[most - 1 :]) + ELLIPSIS, font, width)]
+    measure = _face(size, "SemiBold").width
+    lines = _wrap(text, measure, width)
+    return size, [*lines[: most - 1], _clip(" ".join(lines[most - 1 :]) + ELLIPSIS, measure, width)]
 
 
-def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """Words in lines no wider than `width`; a word wider than a line is split where it must.
+Measure = Callable[[str], float]
+"""How wide a text is drawn, in pixels."""
 
-    A line's width is the sum of its words' and spaces' widths, each measured once: measuring
-    every candidate line was most of the cost of a card.
-    """
-    space = _width(font, " ")
+
+def _wrap(text: str, measure: Measure, width: int) -> list[str]:
+    """Words in lines no wider than `width`; a word wider than a line is split where it must."""
     lines: list[str] = []
-    line, line_width = "", 0.0
+    line = ""
     for word in text.split():
-        word_width = _width(font, word)
-        candidate_width = line_width + space + word_width if line else word_width
-        if candidate_width <= width:
-            line = f"{line} {word}" if line else word
-            line_width = candidate_width
+        candidate = f"{line} {word}" if line else word
+        if measure(candidate) <= width:
+            line = candidate
             continue
         if line:
             lines.append(line)
-        line, line_width = word, word_width
-        while line_width > width:
-            cut = _longest_fit(line, font, width)
+        line = word
+        while measure(line) > width:
+            cut = _longest_fit(line, measure, width)
             lines.append(line[:cut])
             line = line[cut:]
-            line_width = font.getlength(line)
     if line:
         lines.append(line)
     return lines
 
 
-@functools.lru_cache(maxsize=100_000)
-def _width(font: ImageFont.FreeTypeFont, text: str) -> float:
-    return font.getlength(text)
-
-
-def _longest_fit(text: str, font: ImageFont.FreeTypeFont, width: int, end: str = "") -> int:
+def _longest_fit(text: str, measure: Measure, width: int, end: str = "") -> int:
     """How many leading characters of `text`, followed by `end`, fit in `width` (at least 1)."""
     low, high = 1, len(text)
     while low < high:
         middle = (low + high + 1) // 2
-        if font.getlength(text[:middle] + end) <= width:
+        if measure(text[:middle] + end) <= width:
             low = middle
         else:
             high = middle - 1
     return low
 
 
-def _clip(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
+def _clip(text: str, measure: Measure, width: int) -> str:
     """One line of `text`, cut at a word boundary with an ellipsis if it is too wide."""
     text = " ".join(text.split())
-    if font.getlength(text) <= width:
+    if measure(text) <= width:
         return text
     words = text.split(" ")
     while len(words) > 1:
         words.pop()
         shorter = " ".join(words).rstrip(",;:.") + ELLIPSIS
-        if font.getlength(shorter) <= width:
+        if measure(shorter) <= width:
             return shorter
-    return text[: _longest_fit(text, font, width, ELLIPSIS)] + ELLIPSIS
+    return text[: _longest_fit(text, measure, width, ELLIPSIS)] + ELLIPSIS
 
 
 @functools.cache
@@ -362,6 +502,11 @@ def _font(size: int, weight: str) -> ImageFont.FreeTypeFont:
     font = ImageFont.truetype(str(fontpkg.path("Noto Sans")), size)
     font.set_variation_by_name(weight)
     return font
+
+
+@functools.cache
+def _face(size: int, weight: str) -> _Face:
+    return _Face(_font(size, weight))
 
 
 @functools.cache

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw
 
 from generator import cards
 from generator.load import load_catalog
@@ -76,14 +76,13 @@ def test_long_text_stays_inside_the_margins() -> None:
 
 
 def drawn_whole(text: str, verdict_label: str, colour: str, publication: str) -> Image.Image:
-    """The card drawn by Pillow in one piece and saved by Pillow's own PNG encoder."""
+    """The card drawn in one piece and saved by Pillow's own PNG encoder."""
     card = cards._frame(verdict_label, publication).copy()
     size, lines = cards._fit_claim(text)
-    font = cards._font(size, "SemiBold")
+    face = cards._face(size, "SemiBold")
     ink = cards._BACKGROUND_RAMP + cards.RAMP_STEPS - 1
     for number, line in enumerate(lines):
-        top = cards.CLAIM_TOP + number * round(size * 1.25)
-        ImageDraw.Draw(card).text((cards.MARGIN, top), line, font=font, fill=ink)
+        face.draw(card, (cards.MARGIN, cards.CLAIM_TOP + number * round(size * 1.25)), line, ink)
     card.putpalette(cards._palette(colour))
     buffer = io.BytesIO()
     card.save(buffer, "PNG")
@@ -107,6 +106,70 @@ def test_a_card_assembled_from_its_parts_shows_the_card_drawn_whole(
     card = open_card(data)
     expected = drawn_whole(text, verdict_label, colour, PUBLICATION)
     assert card.convert("RGB").tobytes() == expected.convert("RGB").tobytes()
+
+
+# Letters of each script the face lays out itself, with pairs that Noto Sans kerns (AV, To, Ty,
+# "L'") and no "f", which starts the font's ligatures; and digits and punctuation.
+SCRIPTS = ["ATVWYLoayekrsÅÇÉñøœẞỳ", "ΑΤΥΩαβάέ", "ДЖГУдиёў"]
+COMMON = " .,:;'\"“”‘’«»–—…()?!0123456789€%/-"
+QUOTATION_MARKS = "'\"“”‘’«»"
+
+
+def drawn_by_pillow(text: str, size: int) -> Image.Image:
+    image = Image.new("L", (2 * cards.WIDTH, 2 * size), 0)
+    ImageDraw.Draw(image).text((3, 0), text, font=cards._font(size, "SemiBold"), fill=15)
+    return image
+
+
+def drawn_by_face(text: str, size: int) -> Image.Image:
+    image = Image.new("L", (2 * cards.WIDTH, 2 * size), 0)
+    cards._face(size, "SemiBold").draw(image, (3, 0), text, 15)
+    return image
+
+
+@given(
+    st.sampled_from(SCRIPTS).flatmap(lambda letters: st.text(letters + COMMON, max_size=40)),
+    st.sampled_from(cards.CLAIM_SIZES),
+)
+def test_text_drawn_a_glyph_at_a_time_looks_as_pillow_draws_it(text: str, size: int) -> None:
+    assert cards._is_simple(text)
+    expected, drawn = drawn_by_pillow(text, size).tobytes(), drawn_by_face(text, size).tobytes()
+    differences = [abs(a - b) for a, b in zip(expected, drawn, strict=True) if a != b]
+    # Only where two glyphs' ink overlaps, by one step of the ramp.
+    assert max(differences, default=0) <= 1
+    assert len(differences) <= 8
+    # Kerned differently only around some quotation marks (see cards._Face).
+    marks = sum(text.count(mark) for mark in QUOTATION_MARKS)
+    assert abs(cards._face(size, "SemiBold").width(text) - pillow_width(text, size)) <= marks
+
+
+def pillow_width(text: str, size: int) -> float:
+    return cards._font(size, "SemiBold").getlength(text)
+
+
+def test_a_sentence_is_drawn_a_glyph_at_a_time_and_measured_as_pillow_measures_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sentence = "Pyongyang sent “up to 12,000” troops to Russia's Kursk region, Seoul's NIS said."
+    for size in cards.CLAIM_SIZES:
+        assert cards._face(size, "SemiBold").width(sentence) == pillow_width(sentence, size)
+    expected = drawn_by_pillow(sentence, 64)
+    monkeypatch.setattr(ImageDraw.ImageDraw, "text", None)  # Pillow must not draw it
+    assert ImageChops.difference(drawn_by_face(sentence, 64), expected).getextrema()[1] <= 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u0645\u0631\u062d\u0628\u0627 Arabic",  # right to left, joined letters
+        "Cafe\u0301 with a combining accent",
+        "soft\u00adhyphen and zero\u200bwidth space",
+        "A\u2018\u0391 \u0416",  # kerned only within a run of one script
+        "0\u201co\u201d",  # a digit and quotation marks in runs of their own
+    ],
+)
+def test_text_that_needs_shaping_is_drawn_by_pillow(text: str) -> None:
+    assert drawn_by_face(text, 64).tobytes() == drawn_by_pillow(text, 64).tobytes()
 
 
 @given(st.binary(max_size=300), st.binary(max_size=70_000))
