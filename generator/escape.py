@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, Future
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote
@@ -95,9 +98,69 @@ _ANALYSIS_MARKDOWN = markdown.Markdown(
 
 def analysis_html(source: str) -> Markup:
     """Markdown written by an editor, as sanitised HTML: formatting kept, no raw HTML."""
+    if _prefetched is not None:
+        converted = _prefetched.get(source)
+        if converted is not None:
+            return converted
     cleaned = _sanitised(_analysis_markdown(source))
     # MkDocs reads the page again as Markdown: one raw HTML element passes through unchanged.
     return Markup(f'<div class="fc-analysis">\n{cleaned.strip()}\n</div>')
+
+
+def analyses_html(sources: list[str]) -> list[str]:
+    """`analysis_html` of each source, for another process to compute."""
+    return [str(analysis_html(source)) for source in sources]
+
+
+class Prefetched:
+    """Analyses converted in another process while the pages that show them are rendered.
+
+    Converting an analysis from Markdown costs about half a millisecond: a build that renders
+    every claim page (a cold build) hands them to a helper process too. The helper starts from
+    the last claim, and the build converts what the helper has not reached yet, from the first:
+    neither waits for the other, and they meet somewhere in between.
+    """
+
+    CHUNK = 250
+
+    def __init__(self, executor: Executor, sources: Iterable[str]) -> None:
+        self._chunks: dict[str, tuple[Future[list[str]], int]] = {}
+        self._futures: list[Future[list[str]]] = []
+        unique = list(dict.fromkeys(sources))
+        for start in reversed(range(0, len(unique), self.CHUNK)):
+            chunk = unique[start : start + self.CHUNK]
+            future = executor.submit(analyses_html, chunk)
+            self._futures.append(future)
+            self._chunks.update((source, (future, offset)) for offset, source in enumerate(chunk))
+
+    def get(self, source: str) -> Markup | None:
+        """The converted analysis if the helper has converted it; None if not (yet), or if the
+        helper failed (the caller converts it, and meets any error itself)."""
+        future, offset = self._chunks.get(source, (None, 0))
+        if future is None or not future.done() or future.cancelled() or future.exception():
+            return None
+        return Markup(future.result()[offset])
+
+    def cancel(self) -> None:
+        """Drop the analyses not converted yet."""
+        for future in self._futures:
+            future.cancel()
+
+
+_prefetched: Prefetched | None = None
+
+
+@contextlib.contextmanager
+def prefetching(prefetched: Prefetched | None) -> Iterator[None]:
+    """Within the block, `analysis_html` takes what `prefetched` converted."""
+    global _prefetched
+    _prefetched = prefetched
+    try:
+        yield
+    finally:
+        _prefetched = None
+        if prefetched is not None:
+            prefetched.cancel()
 
 
 def analysis_losses(source: str) -> list[str]:

@@ -57,7 +57,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
-from generator import cards, metadata, output, pages, paths, search, sitemap, templates
+from generator import cards, escape, metadata, output, pages, paths, search, sitemap, templates
 from generator.fragments import SharedFragments
 from generator.htmlcache import HtmlCache
 from generator.load import load_project
@@ -223,11 +223,18 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         try:
             # Cards are drawn in another process while the pages are rendered and built, and
             # join the site when the build is done.
+            # A store with no pages renders every claim page: the helper converts their
+            # analyses first, then draws the cards.
+            prefetched = None
+            if memory.store.is_empty():
+                analyses = [claim.analysis for claim in project.catalog.claims]
+                prefetched = escape.Prefetched(_DRAWING, analyses)
             self.cards, missing = cards.plan_cards(
                 project.catalog, self.cache / "cards", memory.card_files
             )
             self.drawing = _DRAWING.submit(cards.draw_cards, missing) if missing else None
-            self.stored = memory.store.render(project, seeds, settings)
+            with escape.prefetching(prefetched):
+                self.stored = memory.store.render(project, seeds, settings)
             output.sync_tree(self.cache / "files", self.stored.files)
         except OSError as error:
             raise PluginError(f"factcheck: cannot write {self.cache}: {error.strerror}") from None
@@ -585,8 +592,9 @@ class _GeneratedPage(Page):
             self.links_to_anchors = {}
 
 
-# A fresh process (from a fork server), not a fork of the build's: `mkdocs serve` runs threads,
-# and a forked child could inherit a lock one of them held.
+# The helper process, which draws cards (and converts analyses for a cold build). A fresh
+# process (from a fork server), not a fork of the build's: `mkdocs serve` runs threads, and a
+# forked child could inherit a lock one of them held.
 _DRAWING = concurrent.futures.ProcessPoolExecutor(
     max_workers=1, mp_context=multiprocessing.get_context("forkserver")
 )

@@ -148,6 +148,10 @@ class PageStore:
             written=written,
         )
 
+    def is_empty(self) -> bool:
+        """Whether the folder holds no pages yet, so that the next render renders them all."""
+        return not self._load_keys()
+
     def _base_digest(self, project: Project, settings: Settings) -> bytes:
         # As JSON, not pickled: a pickled model holds sets, whose order changes between runs.
         scale = project.catalog.model_dump_json(
