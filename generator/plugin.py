@@ -222,9 +222,8 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
             raise PluginError(f"{error}; nothing was built") from None
         try:
             # Cards are drawn in another process while the pages are rendered and built, and
-            # join the site when the build is done.
-            # A store with no pages renders every claim page: the helper converts their
-            # analyses first, then draws the cards.
+            # join the site when the build is done. A store with no pages renders every claim
+            # page: that process first helps to convert their analyses.
             prefetched = None
             if memory.store.is_empty():
                 analyses = [claim.analysis for claim in project.catalog.claims]
