@@ -166,8 +166,7 @@ class _Face:
     def draw(self, image: Image.Image, xy: tuple[int, int], text: str, ink: int) -> None:
         """Draw `text` onto `image` in `ink`, its left end and ascender line at `xy`."""
         offsets = self._offsets(text) if _is_simple(text) else []
-        shaped = round(self.font.getlength(text) * 64)
-        if not offsets or self._width(text, offsets) != shaped:
+        if not offsets or self._width(text, offsets) != round(self.font.getlength(text) * 64):
             ImageDraw.Draw(image).text(xy, text, font=self.font, fill=ink)
             return
         left, top = xy
