@@ -92,10 +92,11 @@ class ParseCache:
         fingerprints: dict[str, list[Fingerprint]] = {}
         count = 1
         for key, is_item, piece_text in pieces:
-            piece = self._parse(piece_text, is_item)
+            digest = _digest(piece_text, is_item)
+            piece = self._parse(piece_text, is_item, digest)
             if piece is None:
                 return None
-            used[_digest(piece_text, is_item)] = piece
+            used[digest] = piece
             if not is_item:
                 if key in data or not isinstance(piece.value, dict) or list(piece.value) != [key]:
                     return None
@@ -125,10 +126,11 @@ class ParseCache:
 
     def _read_whole(self, name: str, text: str) -> Records | None:
         """A file whose layout cannot be cut, parsed and cached as one piece."""
-        piece = self._parse(text, False)
+        digest = _digest(text, False)
+        piece = self._parse(text, False, digest)
         if piece is None:
             return None
-        self._save(name, {_digest(text, False): piece})
+        self._save(name, {digest: piece})
         data = piece.value
         if not isinstance(data, dict):
             return Records(data)
@@ -139,8 +141,8 @@ class ParseCache:
         }
         return Records(data, fingerprints)
 
-    def _parse(self, text: str, is_item: bool) -> _Piece | None:
-        digest = _digest(text, is_item)
+    def _parse(self, text: str, is_item: bool, digest: bytes) -> _Piece | None:
+        """The piece `text` (whose digest is `digest`), parsed or from the cache."""
         piece = self.pieces.get(digest)
         if piece is not None:
             return piece
