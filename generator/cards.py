@@ -145,8 +145,8 @@ class _Face:
 
     def __init__(self, font: ImageFont.FreeTypeFont) -> None:
         self.font = font
-        self._advances: dict[str, int] = {}
-        self._pairs: dict[str, int] = {}
+        self._widths: dict[str, int] = {}
+        """Characters' and pairs' widths, as the shaper gives them, in 64ths of a pixel."""
         self._words: dict[str, int] = {}
         self._glyphs: dict[tuple[str, int], tuple[Image.Image | None, tuple[int, int]]] = {}
 
@@ -158,7 +158,7 @@ class _Face:
         if "" in words:
             return self._width(text, self._offsets(text)) / 64
         # Wrapping measures each line again with each word it adds: words are measured once.
-        units = sum(map(self._word, words)) + (len(words) - 1) * self._advance(" ")
+        units = sum(map(self._word, words)) + (len(words) - 1) * self._measured(" ")
         for left, right in itertools.pairwise(words):
             units += self._kerning(left[-1] + " ") + self._kerning(" " + right[0])
         return units / 64
@@ -184,12 +184,12 @@ class _Face:
             return []
         offsets, offset = [0], 0
         for first, second in itertools.pairwise(text):
-            offset += self._pair(first + second) - self._advance(second)
+            offset += self._measured(first + second) - self._measured(second)
             offsets.append(offset)
         return offsets
 
     def _width(self, text: str, offsets: list[int]) -> int:
-        return offsets[-1] + self._advance(text[-1]) if text else 0
+        return offsets[-1] + self._measured(text[-1]) if text else 0
 
     def _word(self, word: str) -> int:
         if word not in self._words:
@@ -199,17 +199,12 @@ class _Face:
         return self._words[word]
 
     def _kerning(self, pair: str) -> int:
-        return self._pair(pair) - self._advance(pair[0]) - self._advance(pair[1])
+        return self._measured(pair) - self._measured(pair[0]) - self._measured(pair[1])
 
-    def _advance(self, character: str) -> int:
-        if character not in self._advances:
-            self._advances[character] = round(self.font.getlength(character) * 64)
-        return self._advances[character]
-
-    def _pair(self, pair: str) -> int:
-        if pair not in self._pairs:
-            self._pairs[pair] = round(self.font.getlength(pair) * 64)
-        return self._pairs[pair]
+    def _measured(self, characters: str) -> int:
+        if characters not in self._widths:
+            self._widths[characters] = round(self.font.getlength(characters) * 64)
+        return self._widths[characters]
 
     def _glyph(self, character: str, phase: int) -> tuple[Image.Image | None, tuple[int, int]]:
         """The glyph's coverage mask when its origin is `phase`/64 px into a pixel, and where
@@ -325,9 +320,8 @@ def _adler32_combine(first: int, second: int, second_size: int) -> int:
 def _frame_parts(verdict_label: str, publication: str) -> tuple[_Rows, _Rows]:
     """The frame's rows above the claim and from the band down, compressed."""
     frame = _frame(verdict_label, publication)
-    return _Rows.of(frame.crop((0, 0, WIDTH, CLAIM_TOP))), _Rows.of(
-        frame.crop((0, BAND_TOP, WIDTH, HEIGHT))
-    )
+    top = _Rows.of(frame.crop((0, 0, WIDTH, CLAIM_TOP)))
+    return top, _Rows.of(frame.crop((0, BAND_TOP, WIDTH, HEIGHT)))
 
 
 def _frame(verdict_label: str, publication: str) -> Image.Image:
