@@ -26,6 +26,7 @@ from markupsafe import Markup
 from generator import cards, escape, paths
 from generator.lookups import Index
 from generator.model import Claim, ClaimantKind, Source, SourceKind
+from generator.search import CLAIM_KIND, PAGE_KIND, SOURCE_KIND
 
 DESCRIPTION_LIMIT = 160
 EPOCH = "1970-01-01"
@@ -147,10 +148,12 @@ def page_meta(
     lastmod: date | None = None,
     card: tuple[str, str] | None = None,
     is_list: bool = False,
+    search_kind: str = PAGE_KIND,
 ) -> dict[str, Any]:
     """A generated page's description, social tags and last change, escaped for the head.
 
     A list page (`is_list`) is left out of the search index: its rows repeat the pages it lists.
+    Search results are grouped by `search_kind` (`search.KIND_FILTER`).
     """
     escaped = escape.attribute(clip(description))
     meta: dict[str, Any] = {
@@ -168,6 +171,8 @@ def page_meta(
         meta["factcheck_lastmod"] = lastmod.isoformat()
     if is_list:
         meta["factcheck_list"] = True
+    if search_kind != PAGE_KIND:
+        meta["factcheck_search_kind"] = search_kind
     return meta
 
 
@@ -179,7 +184,14 @@ def claim_meta(index: Index, claim: Claim, site_url: str) -> dict[str, Any]:
     path = paths.claim(claim.id)
     description = claim_description(index, claim)
     return page_meta(
-        index, path, claim.short, description, site_url, lastmod=claim_lastmod(claim), card=card
+        index,
+        path,
+        claim.short,
+        description,
+        site_url,
+        lastmod=claim_lastmod(claim),
+        card=card,
+        search_kind=CLAIM_KIND,
     )
 
 
@@ -187,7 +199,13 @@ def source_meta(index: Index, source: Source, site_url: str) -> dict[str, Any]:
     description = source_description(index, source)
     lastmod = source_lastmod(index, source)
     return page_meta(
-        index, paths.source(source.id), source.shown_title, description, site_url, lastmod=lastmod
+        index,
+        paths.source(source.id),
+        source.shown_title,
+        description,
+        site_url,
+        lastmod=lastmod,
+        search_kind=SOURCE_KIND,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 import importlib.metadata
@@ -17,6 +18,9 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import cbor2
 
 FOLDER = "pagefind"
 """Where the index goes in the built site."""
@@ -33,7 +37,13 @@ shards of the 10,000-claim benchmark archive (about 1,800 pages of 460 words eac
 VOCABULARY = "_search-vocabulary/index.html"
 """A page in each shard with every word of the site, marked with a filter that searches exclude."""
 
-VOCABULARY_FILTER = ("kind", "vocabulary")
+KIND_FILTER = "kind"
+"""The filter by which search results are grouped: fact checks first, then sources, then the
+other pages (assets/search.js). Every indexed page has one of these values (overrides/main.html)."""
+
+CLAIM_KIND, SOURCE_KIND, PAGE_KIND = "claim", "source", "page"
+
+VOCABULARY_FILTER = (KIND_FILTER, "vocabulary")
 
 LAST_BUILD = "last-build.json"
 """The file in the cache that names the shards of the last build, and the digest of its pages."""
@@ -402,7 +412,67 @@ def _index_shard(shard: list[_Page], vocabulary: str, target: Path, is_backgroun
         )
         if result.returncode != 0:
             raise SearchIndexError(f"pagefind failed:\n{result.stdout}{result.stderr}")
+        _sort_filters(output)
         output.rename(target)
+
+
+def _sort_filters(index: Path) -> None:
+    """Give the same index the same bytes in every Pagefind run.
+
+    Pagefind lists the values of a filter, and the filters of each language, in an order that
+    changes from run to run (https://github.com/Pagefind/pagefind/issues/638). Both are sorted
+    here, and each file they are in is named again by a digest of what it then holds. An index
+    in another form than Pagefind 1.5's is left as it is.
+    """
+    entry_path = index / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text("utf-8"))
+    languages = []
+    for language in entry["languages"].values():
+        meta = _PagefindFile(index, "pagefind.", language["hash"], ".pf_meta", 10)
+        if not (isinstance(meta.value, list) and len(meta.value) > _META_FILTERS):
+            return
+        listed = meta.value[_META_FILTERS]
+        chunks = [_PagefindFile(index / "filter", "", name, ".pf_filter", 7) for _, name in listed]
+        if not all(isinstance(chunk.value, list) and len(chunk.value) == 2 for chunk in chunks):
+            return
+        languages.append((language, meta, chunks))
+    for language, meta, chunks in languages:
+        for filter_, chunk in zip(meta.value[_META_FILTERS], chunks, strict=True):
+            chunk.value[1].sort()
+            filter_[1] = chunk.replace()
+        meta.value[_META_FILTERS].sort()
+        language["hash"] = meta.replace()
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+_SIGNATURE = b"pagefind_dcd"
+_META_FILTERS = 3
+"""Pagefind 1.5's metadata lists the filters fourth, each as [name, file]."""
+
+
+class _PagefindFile:
+    """One of Pagefind's files of gzipped CBOR: `prefix`, `name`, `suffix`. Pagefind names
+    them by the language and then `digits` hexadecimal digits of a digest."""
+
+    def __init__(self, folder: Path, prefix: str, name: str, suffix: str, digits: int) -> None:
+        self.folder, self.prefix, self.name, self.suffix = folder, prefix, name, suffix
+        self.digits = digits
+        data = gzip.decompress(self._path(name).read_bytes())
+        self.value: Any = (
+            cbor2.loads(data.removeprefix(_SIGNATURE)) if data.startswith(_SIGNATURE) else None
+        )
+
+    def replace(self) -> str:
+        """Write `value` in place of the file, under a name of the same form; the name."""
+        data = _SIGNATURE + cbor2.dumps(self.value)
+        digest = hashlib.blake2b(data).hexdigest()[: self.digits]
+        name = f"{self.name.rpartition('_')[0]}_{digest}"
+        self._path(self.name).unlink()
+        self._path(name).write_bytes(gzip.compress(data, mtime=0))
+        return name
+
+    def _path(self, name: str) -> Path:
+        return self.folder / f"{self.prefix}{name}{self.suffix}"
 
 
 def _vocabulary_page(vocabulary: str) -> str:

@@ -292,6 +292,54 @@ def test_claims_rank_above_the_sources_that_quote_them(visit: Any) -> None:
     assert any("/sources/" in href for href in hrefs[1:])
 
 
+def result_kinds(page: Page) -> list[str]:
+    """The kind of each result shown, from its address: claim, source or page."""
+    links = page.locator("#fc-search-results .fc-result__link").all()
+    paths = [urlparse(link.get_attribute("href") or "").path for link in links]
+    grouped = ("/claims/", "/sources/")
+    return [path.split("/")[1] if path.startswith(grouped) else "page" for path in paths]
+
+
+def test_fact_checks_come_before_sources_whose_headline_has_the_word(visit: Any) -> None:
+    """Several source headlines name Kursk; no claim's title does, but claims mention it."""
+    reader = visit()
+    page = reader.open("search/?q=Kursk")
+    expect(page.locator("#fc-search-status")).to_contain_text("fact checks")
+    status = page.locator("#fc-search-status").inner_text()
+    total = int(status.split()[0])
+    page.locator("#fc-search-more").click()
+    expect(page.locator("#fc-search-results .fc-result__link")).to_have_count(total)
+    kinds = result_kinds(page)
+    assert kinds == sorted(kinds, key=["claims", "sources", "page"].index), kinds
+    assert {"claims", "sources", "page"} <= set(kinds), kinds
+    assert f"{kinds.count('claims')} fact checks" in status, status
+
+    page.locator("#fc-search-kinds button", has_text="Sources").click()
+    expect(page.locator("#fc-search-kinds button[aria-pressed=true]")).to_have_text(
+        f"Sources ({kinds.count('sources')})"
+    )
+    assert set(result_kinds(page)) == {"sources"}
+    assert urlparse(page.url).query == "q=Kursk&kind=source"
+
+    again = reader.open("search/?q=Kursk&kind=source")
+    again.locator("#fc-search-results .fc-result__link").first.wait_for(timeout=10_000)
+    assert result_kinds(again) == ["sources"] * kinds.count("sources")
+    again.locator("#fc-search-kinds button", has_text="All").click()
+    assert result_kinds(again) == kinds[: len(result_kinds(again))]
+    assert urlparse(again.url).query == "q=Kursk"
+    assert reader.errors == []
+
+
+def test_header_search_lists_fact_checks_first(visit: Any) -> None:
+    page = visit().open("")
+    page.locator("header .md-search__input").fill("Kursk")
+    results = page.locator("header .fc-result__link")
+    results.first.wait_for(timeout=10_000)
+    expect(page.locator("header [data-fc-search-status]")).to_contain_text("fact checks")
+    first = urlparse(results.first.get_attribute("href") or "").path
+    assert first.startswith("/claims/"), first
+
+
 def test_search_page_keeps_the_query_in_the_url_and_shows_verdicts(visit: Any) -> None:
     reader = visit()
     page = reader.open("search/")

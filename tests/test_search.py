@@ -9,10 +9,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import cbor2
 import pytest
 
 from generator import search
 from tests.projects import Project, make_project
+from tests.test_output import tree
 from tests.test_plugin import build_in_process
 
 
@@ -91,6 +93,38 @@ def indexed_pages(site: Path) -> dict[str, str]:
         data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
         pages[data["url"]] = data["content"]
     return pages
+
+
+def test_every_indexed_page_names_its_kind_for_the_grouped_results(project: Project) -> None:
+    build_in_process(project)
+    kinds = {}
+    for fragment in (project.site / "pagefind" / "fragment").iterdir():
+        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        kinds[data["url"]] = data["filters"][search.KIND_FILTER]
+    assert kinds["/claims/ferry-300/"] == [search.CLAIM_KIND]
+    assert kinds["/sources/article/"] == [search.SOURCE_KIND]
+    assert kinds["/"] == [search.PAGE_KIND]
+    for url, kind in kinds.items():
+        is_claim, is_source = url.startswith("/claims/"), url.startswith("/sources/")
+        expected = search.CLAIM_KIND if is_claim else search.SOURCE_KIND if is_source else "page"
+        assert kind == [expected], url
+
+
+def test_pagefind_writes_the_same_index_of_the_same_pages_every_time(
+    project: Project, tmp_path: Path
+) -> None:
+    """Pagefind orders a filter's values at random in each run: the build sorts them."""
+    build_in_process(project)
+    pages = [page for page in search._read_pages(project.site) if "pagefind/" not in page.relative]
+    runs = []
+    for run in range(3):
+        search._index_shard(pages, "", tmp_path / f"run-{run}", is_background=False)
+        runs.append(tree(tmp_path / f"run-{run}"))
+    assert runs[0] == runs[1] == runs[2]
+    (chunk,) = [data for path, data in runs[0].items() if path.startswith("filter/")]
+    name, values = cbor2.loads(gzip.decompress(chunk).removeprefix(b"pagefind_dcd"))
+    assert name == search.KIND_FILTER
+    assert [value for value, _ in values] == ["claim", "page", "source"]
 
 
 def test_a_verdict_is_searchable_only_on_the_page_of_the_claim_that_has_it(

@@ -1,6 +1,6 @@
-// Search with Pagefind: the header's search on every page, and the Search page, whose query is
-// kept in the URL. Pagefind's index is fetched on first use only, and each result shows the
-// claim's verdict badge. Keys as in Material: "/" or "s" opens the search, Escape closes it,
+// Search with Pagefind: the header's search on every page, and the Search page, whose query and
+// choice of kind are kept in the URL. Pagefind's index is fetched on first use only. Fact checks
+// come first, each with its verdict badge, then sources, then the other pages. Keys as in Material: "/" or "s" opens the search, Escape closes it,
 // the arrow keys move through the results and Enter opens the first one.
 (function () {
   "use strict";
@@ -13,6 +13,31 @@
 
   // Claims should come before the shorter source pages that quote them.
   var indexOptions = { baseUrl: siteRoot, excerptLength: 24, ranking: { pageLength: 0.5 } };
+
+  // The kinds of page, in the order their results are shown: the values of the "kind" filter
+  // that every indexed page carries (generator/search.py).
+  var KINDS = [
+    { id: "claim", label: "Fact checks", one: "fact check", many: "fact checks" },
+    { id: "source", label: "Sources", one: "source", many: "sources" },
+    { id: "page", label: "Other pages", one: "other page", many: "other pages" },
+  ];
+
+  function kindOf(id) {
+    return KINDS.filter(function (kind) { return kind.id === id; })[0] || null;
+  }
+
+  function counted(count, kind) {
+    return count + " " + (count === 1 ? kind.one : kind.many);
+  }
+
+  // "9 fact checks, 4 sources and 1 other page": the kinds that have results.
+  function breakdown(counts) {
+    var parts = KINDS.filter(function (kind) { return counts[kind.id]; }).map(function (kind) {
+      return counted(counts[kind.id], kind);
+    });
+    if (parts.length < 2) return "";
+    return parts.slice(0, -1).join(", ") + " and " + parts[parts.length - 1];
+  }
 
   // The main index, with the other shards that shards.json names merged into it, and the
   // options every search takes (on a large site, a filter that keeps out a page of every word).
@@ -87,39 +112,112 @@
     this.list = list;
     this.idle = status.textContent;
     this.results = [];
+    this.groups = {};
+    this.kind = "";
     this.shown = 0;
     this.query = "";
     this.more = null;
     this.all = null;
+    this.kinds = null;
+  }
+
+  // One search for each kind, so that each kind's results keep Pagefind's order among
+  // themselves. The first waits for typing to pause; the others follow it at once.
+  function searchByKind(index, query) {
+    function options(kind) {
+      var filters = Object.assign({}, index.options.filters, { kind: kind.id });
+      return Object.assign({}, index.options, { filters: filters });
+    }
+    return index.pagefind.debouncedSearch(query, options(KINDS[0]), 150).then(function (first) {
+      if (first === null) return null;
+      return Promise.all(KINDS.slice(1).map(function (kind) {
+        return index.pagefind.search(query, options(kind));
+      })).then(function (others) {
+        var groups = {};
+        [first].concat(others).forEach(function (search, at) {
+          groups[KINDS[at].id] = search.results;
+        });
+        return groups;
+      });
+    });
   }
 
   Search.prototype.run = function (query) {
     var self = this;
     self.query = query.trim();
     if (!self.query) {
+      self.groups = {};
       self.results = [];
       self.list.textContent = "";
       self.status.textContent = self.idle;
       if (self.more) self.more.hidden = true;
       if (self.all) self.all.hidden = true;
+      if (self.kinds) self.kinds.hidden = true;
       return Promise.resolve();
     }
     return loadPagefind()
-      .then(function (index) { return index.pagefind.debouncedSearch(self.query, index.options, 150); })
-      .then(function (search) {
-        if (search === null || query.trim() !== self.query) return;
-        self.results = search.results;
-        self.shown = 0;
-        self.list.textContent = "";
-        var count = search.results.length;
+      .then(function (index) { return searchByKind(index, self.query); })
+      .then(function (groups) {
+        if (groups === null || query.trim() !== self.query) return;
+        self.groups = groups;
+        var counts = {}, count = 0;
+        KINDS.forEach(function (kind) {
+          counts[kind.id] = groups[kind.id].length;
+          count += counts[kind.id];
+        });
+        var quoted = "\u201c" + self.query + "\u201d";
+        var parts = breakdown(counts);
         self.status.textContent =
-          count === 0 ? "No results for \u201c" + self.query + "\u201d"
-            : count + (count === 1 ? " result" : " results") + " for \u201c" + self.query + "\u201d";
-        return self.showMore();
+          count === 0 ? "No results for " + quoted
+            : count + (count === 1 ? " result" : " results") + " for " + quoted +
+              (parts ? ": " + parts : "");
+        self.showKinds(counts, count);
+        return self.showKind(self.kind);
       })
       .catch(function () {
         self.status.textContent = "Search is unavailable: its index could not be loaded.";
       });
+  };
+
+  // The results of one kind, or of every kind when `id` is "".
+  Search.prototype.showKind = function (id) {
+    var self = this;
+    self.kind = kindOf(id) ? id : "";
+    self.results = [];
+    KINDS.forEach(function (kind) {
+      if (!self.kind || self.kind === kind.id) self.results = self.results.concat(self.groups[kind.id] || []);
+    });
+    self.shown = 0;
+    self.list.textContent = "";
+    if (self.kinds) {
+      self.kinds.querySelectorAll("button").forEach(function (button) {
+        button.setAttribute("aria-pressed", String(button.value === self.kind));
+      });
+    }
+    return self.showMore();
+  };
+
+  // The Search page's buttons that show one kind of result, each with its count.
+  Search.prototype.showKinds = function (counts, total) {
+    var self = this;
+    if (!self.kinds) return;
+    self.kinds.textContent = "";
+    var choices = [{ id: "", label: "All", count: total }].concat(KINDS.map(function (kind) {
+      return { id: kind.id, label: kind.label, count: counts[kind.id] };
+    }));
+    choices.forEach(function (choice) {
+      if (choice.id && !choice.count && choice.id !== self.kind) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.value = choice.id;
+      button.textContent = choice.label + " (" + choice.count + ")";
+      button.addEventListener("click", function () {
+        self.showKind(choice.id);
+        if (self.onKind) self.onKind();
+      });
+      self.kinds.appendChild(button);
+    });
+    self.kinds.hidden = total === 0;
   };
 
   Search.prototype.showMore = function () {
@@ -229,15 +327,24 @@
     var input = search.input;
     search.more = document.getElementById("fc-search-more");
     search.more.addEventListener("click", function () { search.showMore(); });
+    search.kinds = document.getElementById("fc-search-kinds");
 
-    function update() {
+    function keepInUrl() {
       var params = new URLSearchParams(window.location.search);
       if (input.value.trim()) params.set("q", input.value.trim());
       else params.delete("q");
+      if (search.kind) params.set("kind", search.kind);
+      else params.delete("kind");
       var query = params.toString();
       history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    }
+
+    function update() {
+      keepInUrl();
       search.run(input.value);
     }
+
+    search.onKind = keepInUrl;
 
     input.addEventListener("input", function () {
       search.list.classList.remove("fc-results--pending");
@@ -249,7 +356,9 @@
     });
     form.addEventListener("keydown", function (event) { search.handleArrows(event); });
     search.list.addEventListener("keydown", function (event) { search.handleArrows(event); });
-    var query = new URLSearchParams(window.location.search).get("q");
+    var params = new URLSearchParams(window.location.search);
+    var query = params.get("q");
+    search.kind = kindOf(params.get("kind")) ? params.get("kind") : "";
     if (query) {
       input.value = query;
       search.run(query);
