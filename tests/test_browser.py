@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -328,6 +329,29 @@ def test_fact_checks_come_before_sources_whose_headline_has_the_word(visit: Any)
     assert result_kinds(again) == kinds[: len(result_kinds(again))]
     assert urlparse(again.url).query == "q=Kursk"
     assert reader.errors == []
+
+
+def test_a_site_whose_theme_leaves_out_the_kind_still_finds_every_page(
+    browser: Browser, real_site: Path, tmp_path: Path
+) -> None:
+    """A desk's own main.html from before results were grouped: one list, no kind buttons."""
+    site = tmp_path / "site"
+    shutil.copytree(real_site, site)
+    for page in site.rglob("*.html"):
+        html = page.read_text("utf-8")
+        page.write_text(re.sub(r' data-pagefind-filter="kind:\w+"', "", html), "utf-8")
+    search.index_site(site)
+    with serve(site) as url:
+        reader = Visit(browser, url)
+        try:
+            page = reader.open("search/?q=Kursk&kind=source")
+            expect(page.locator("#fc-search-status")).to_contain_text("results for")
+            assert "fact checks" not in page.locator("#fc-search-status").inner_text()
+            assert {"claims", "sources"} <= set(result_kinds(page))
+            expect(page.locator("#fc-search-kinds")).to_be_hidden()
+            assert reader.errors == []
+        finally:
+            reader.close()
 
 
 def test_header_search_lists_fact_checks_first(visit: Any) -> None:

@@ -56,7 +56,12 @@
             return pagefind.mergeIndex(new URL(folder, bundle).pathname, indexOptions);
           }));
         }).then(function () {
-          return { pagefind: pagefind, options: { filters: manifest.filters } };
+          return pagefind.filters();
+        }).then(function (filters) {
+          // A theme override that leaves out the kind filter gets one list of results.
+          var kinds = filters.kind || {};
+          var isGrouped = KINDS.some(function (kind) { return kind.id in kinds; });
+          return { pagefind: pagefind, options: { filters: manifest.filters }, isGrouped: isGrouped };
         });
       });
     }
@@ -124,6 +129,11 @@
   // One search for each kind, so that each kind's results keep Pagefind's order among
   // themselves. The first waits for typing to pause; the others follow it at once.
   function searchByKind(index, query) {
+    if (!index.isGrouped) {
+      return index.pagefind.debouncedSearch(query, index.options, 150).then(function (search) {
+        return search && { claim: [], source: [], page: search.results, isGrouped: false };
+      });
+    }
     function options(kind) {
       var filters = Object.assign({}, index.options.filters, { kind: kind.id });
       return Object.assign({}, index.options, { filters: filters });
@@ -133,7 +143,7 @@
       return Promise.all(KINDS.slice(1).map(function (kind) {
         return index.pagefind.search(query, options(kind));
       })).then(function (others) {
-        var groups = {};
+        var groups = { isGrouped: true };
         [first].concat(others).forEach(function (search, at) {
           groups[KINDS[at].id] = search.results;
         });
@@ -171,7 +181,7 @@
           count === 0 ? "No results for " + quoted
             : count + (count === 1 ? " result" : " results") + " for " + quoted +
               (parts ? ": " + parts : "");
-        self.showKinds(counts, count);
+        if (groups.isGrouped) self.showKinds(counts, count);
         return self.showKind(self.kind);
       })
       .catch(function () {
@@ -182,7 +192,7 @@
   // The results of one kind, or of every kind when `id` is "".
   Search.prototype.showKind = function (id) {
     var self = this;
-    self.kind = kindOf(id) ? id : "";
+    self.kind = kindOf(id) && self.groups.isGrouped ? id : "";
     self.results = [];
     KINDS.forEach(function (kind) {
       if (!self.kind || self.kind === kind.id) self.results = self.results.concat(self.groups[kind.id] || []);
