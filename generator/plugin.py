@@ -29,11 +29,8 @@ import gc
 import hashlib
 import html
 import importlib.metadata
-import json
 import logging
 import multiprocessing
-import os
-import re
 import secrets
 import shutil
 import threading
@@ -57,7 +54,18 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
-from generator import cards, escape, metadata, output, pages, paths, search, sitemap, templates
+from generator import (
+    cards,
+    escape,
+    lastbuild,
+    metadata,
+    output,
+    pages,
+    paths,
+    search,
+    sitemap,
+    templates,
+)
 from generator.fragments import SharedFragments
 from generator.htmlcache import HtmlCache
 from generator.load import load_project
@@ -67,9 +75,6 @@ from generator.site import PageStore, Settings, Stored, read_seed_texts
 from generator.storage import ParseCache
 from generator.templates import TEMPLATES
 
-# A marker fills in a snippet only on a line of its own: written inside a sentence (in a code
-# span, say), it is text about the marker.
-SNIPPET_MARKER = re.compile(r"^<!-- factcheck:([a-z0-9-]+) -->[ \t]*$", re.MULTILINE)
 # The packages whose upgrade can change what a build makes of the same sources: a change to
 # any of them converts every page again, and rebuilds every page of a dirty build.
 PACKAGES = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material")
@@ -113,6 +118,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         self.stored: Stored | None = None
         self.root = Path()
         self.cache = Path()
+        self.records = lastbuild.Records(Path())
         self.staging: output.Staging | None = None
         self.is_staged = False
         self.is_dirty = False
@@ -157,6 +163,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).resolve().parent
         self.cache = self.root / self.config.cache_dir
+        self.records = lastbuild.Records(self.cache / "built")
         self.staging = output.Staging(Path(config.site_dir)) if self.is_staged else None
         if self.staging is not None:
             config.site_dir = str(self.staging.folder)
@@ -245,7 +252,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         assert self.stored is not None
         self.state = self._output_state(config, files)
         if self.staging is not None:
-            self.published = self._read_state(self.staging.target).get("folders", {})
+            self.published = self.records.read(self.staging.target).get("folders", {})
         register = self.stored.pages
         in_nav = _nav_paths(config.nav)
         if self.is_dirty:
@@ -255,7 +262,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
                 # Markdown (generated pages link in HTML): MkDocs need not know of them.
                 named = [path for path in self.stored.pages if path in in_nav]
                 register = list(dict.fromkeys([*self.stored.written, *named]))
-            self._save_state(site)
+            self.records.save(site, self.state)
         folder = self._memory().store.folder
         generated = []
         for path in register:
@@ -352,28 +359,12 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
     def _output_state(self, config: MkDocsConfig, files: Files) -> dict[str, Any]:
         """What the output of this build depends on beyond each page's own source file."""
         assert self.stored is not None
+        theme = lastbuild.theme_digest(
+            Path(config.config_file_path), config.theme.dirs, HTML_CACHE_VERSION
+        )
         handwritten = sorted(file.src_uri for file in files.documentation_pages())
-        layout = [_theme_digest(config), repr(config.nav), handwritten]
-        snippets = self.stored.snippets
-        return {
-            "layout": _digest(json.dumps(layout).encode("utf-8")).hex(),
-            "snippets": {name: _digest(text.encode()).hex() for name, text in snippets.items()},
-            "pages": sorted(paths.output(path) for path in self.stored.pages),
-        }
-
-    def _state_file(self, site: Path) -> Path:
-        return self.cache / "built" / (_digest(str(site.resolve()).encode()).hex() + ".json")
-
-    def _read_state(self, site: Path) -> dict[str, Any]:
-        """What the last build into `site` recorded; nothing when it is missing or unreadable."""
-        try:
-            state = json.loads(self._state_file(site).read_text("utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return state if isinstance(state, dict) else {}
-
-    def _save_state(self, site: Path) -> None:
-        output.write_atomically(self._state_file(site), json.dumps(self.state).encode("utf-8"))
+        pages = (paths.output(path) for path in self.stored.pages)
+        return lastbuild.state([theme, repr(config.nav), handwritten], self.stored.snippets, pages)
 
     def _invalidate_stale_output(self, site: Path, files: Files) -> bool:
         """Remove the output that a dirty build would otherwise keep although it is out of date.
@@ -382,24 +373,15 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         any page beside the generated pages that changed is built: then every page must be
         known to MkDocs, for the links of hand-written pages.
         """
-        before = self._read_state(site)
-        if before.get("layout") != self.state["layout"]:
-            # The theme, the configuration or the navigation changed: every page shows it.
+        before = self.records.read(site)
+        if lastbuild.is_layout_changed(before, self.state):
             shutil.rmtree(site, ignore_errors=True)
             self._memory().linked.pop(site, None)  # the cards went with the folder
             return True
-        snippets = self.state["snippets"]
-        is_handwritten_built = False
-        for file in files.documentation_pages():
-            if file.abs_src_path is None:
-                continue
-            used = set(SNIPPET_MARKER.findall(Path(file.abs_src_path).read_text("utf-8")))
-            if any(before["snippets"].get(name) != snippets.get(name) for name in used):
-                Path(file.abs_dest_path).unlink(missing_ok=True)
-            is_handwritten_built = is_handwritten_built or file.is_modified()
-        for dest in set(before.get("pages", [])) - set(self.state["pages"]):
-            _remove_output(site, dest)
-        return is_handwritten_built
+        handwritten = [file for file in files.documentation_pages() if file.abs_src_path]
+        built = [(Path(str(file.abs_src_path)), Path(file.abs_dest_path)) for file in handwritten]
+        lastbuild.remove_stale(site, before, self.state, built)
+        return any(file.is_modified() for file in handwritten)
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -408,7 +390,9 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         # date; the data's newest change keeps the build reproducible.
         page.update_date = self.newest_change
         if not page.file.generated_by:
-            return SNIPPET_MARKER.sub(lambda match: self._snippet(match.group(1), page), markdown)
+            return lastbuild.SNIPPET_MARKER.sub(
+                lambda match: self._snippet(match.group(1), page), markdown
+            )
         meta, body = pages.read_meta(markdown)
         # Material prints page.meta.title unescaped in <title> and in the header.
         page.meta["title"] = html.escape(meta.pop("title", ""))
@@ -497,7 +481,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         else:
             # A dirty build keeps its output folder: only cards that changed are linked again.
             before = memory.linked.get(site, {}) if self.is_dirty else {}
-            _link_tree(self.cards, site / cards.FOLDER, before)
+            output.link_tree(self.cards, site / cards.FOLDER, before)
             memory.linked[site] = dict(self.cards)
         memory.card_files = set(self.cards.values())
         memory.html.save(prune=not self.is_dirty)
@@ -521,7 +505,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         if self.staging is not None:
             if self.staging.publish(is_strict=bool(config.strict), carried=carried):
                 self.state["folders"] = folders
-                self._save_state(self.staging.target)
+                self.records.save(self.staging.target, self.state)
             config.site_dir = str(self.staging.target)
 
     def _is_published(self, name: str, digest: str) -> bool:
@@ -599,45 +583,6 @@ _DRAWING = concurrent.futures.ProcessPoolExecutor(
 )
 
 
-def _link_tree(files: dict[str, Path], folder: Path, before: dict[str, Path]) -> None:
-    """Make `folder` hold exactly `files` (site paths under it, by their cached file).
-
-    `before` is what the folder held after the last build, when known: only the differences
-    are touched. Files are hard links to the cache where the file system allows, else copies.
-    """
-    if before:
-        for gone in before.keys() - files.keys():
-            (folder.parent / gone).unlink(missing_ok=True)
-        files = {path: source for path, source in files.items() if before.get(path) != source}
-    wanted = {folder.parent / path: source for path, source in files.items()}
-    for target, source in wanted.items():
-        _link(source, target)
-    if folder.is_dir() and not before:
-        for existing in folder.iterdir():
-            if existing not in wanted:
-                existing.unlink()
-
-
-def _link(source: Path, target: Path) -> None:
-    """Make `target` a hard link to `source`, or a copy where the file system has no links.
-
-    Tried first as one system call: a build links ten thousand cards into an empty folder.
-    """
-    try:
-        os.link(source, target)
-        return
-    except FileExistsError:
-        if target.samefile(source):
-            return
-        target.unlink()
-    except OSError:  # no folder yet, or no links on this file system
-        target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
 def _nav_paths(nav: object) -> set[str]:
     """The pages that the `nav` of mkdocs.yml names."""
     if isinstance(nav, str):
@@ -660,13 +605,6 @@ def _index_quietly(site: Path) -> None:
         log.warning("search index not built: %s", error)
 
 
-def _remove_output(site: Path, dest_uri: str) -> None:
-    target = site / dest_uri
-    target.unlink(missing_ok=True)
-    if target.parent != site and target.parent.is_dir() and not any(target.parent.iterdir()):
-        target.parent.rmdir()
-
-
 def _is_shareable(markdown: str) -> bool:
     """Whether Markdown converts the same on any page: without links or raw HTML, MkDocs has
     nothing to rewrite for the page's place in the site."""
@@ -678,17 +616,6 @@ def _html_key(markdown: str, src_uri: str, config: MkDocsConfig) -> str:
     return _digest(
         HTML_CACHE_VERSION + extensions + src_uri.encode("utf-8") + b"\0" + markdown.encode("utf-8")
     ).hex()
-
-
-def _theme_digest(config: MkDocsConfig) -> str:
-    hasher = hashlib.blake2b(digest_size=16)
-    hasher.update(HTML_CACHE_VERSION + Path(config.config_file_path).read_bytes())
-    for folder in config.theme.dirs:
-        if Path(folder).resolve().is_relative_to(Path(config.config_file_path).resolve().parent):
-            for path in sorted(Path(folder).rglob("*")):
-                if path.is_file():
-                    hasher.update(str(path).encode() + path.read_bytes())
-    return hasher.hexdigest()
 
 
 def _digest(data: bytes) -> bytes:

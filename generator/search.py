@@ -22,6 +22,8 @@ from typing import Any
 
 import cbor2
 
+from generator import output
+
 FOLDER = "pagefind"
 """Where the index goes in the built site."""
 
@@ -506,7 +508,4 @@ def assemble(target: Path, kept: list[Path]) -> None:
 
 
 def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+    output.link(Path(source), Path(target))

@@ -311,3 +311,34 @@ def test_a_rewritten_file_keeps_its_mode(tmp_path: Path) -> None:
     assert page.read_bytes() == b"new"
     assert stat.S_IMODE(page.stat().st_mode) == 0o640
     assert not output.write_if_changed(page, b"new")
+
+
+def test_cards_are_linked_into_a_new_folder_and_replace_what_differs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for name in ("a", "b", "c"):
+        (cache / f"{name}.png").write_bytes(name.encode())
+    folder = tmp_path / "site" / "cards"
+    cards = {"cards/one.png": cache / "a.png", "cards/two.png": cache / "b.png"}
+    output.link_tree(cards, folder, {})
+    assert (folder / "one.png").samefile(cache / "a.png")
+    assert (folder / "two.png").samefile(cache / "b.png")
+    # A card whose picture changed, a stale file in its place, and one no claim has any more.
+    (folder / "two.png").unlink()
+    (folder / "two.png").write_bytes(b"stale")
+    (folder / "gone.png").write_bytes(b"gone")
+    output.link_tree({**cards, "cards/one.png": cache / "c.png"}, folder, {})
+    assert (folder / "one.png").samefile(cache / "c.png")
+    assert (folder / "two.png").samefile(cache / "b.png")
+    assert sorted(path.name for path in folder.iterdir()) == ["one.png", "two.png"]
+
+    def no_links(source: object, target: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(output.os, "link", no_links)
+    copies = tmp_path / "elsewhere" / "cards"
+    output.link_tree(cards, copies, {})
+    assert (copies / "one.png").read_bytes() == b"a"
+    assert not (copies / "one.png").samefile(cache / "a.png")

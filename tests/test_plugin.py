@@ -252,34 +252,3 @@ def test_a_build_stopped_by_an_included_file_names_that_file(
         build_in_process(project)
     assert "extra/broken.yaml has problems; nothing was built:" in caplog.text
     assert "claims.yaml has problems" not in caplog.text
-
-
-def test_cards_are_linked_into_a_new_folder_and_replace_what_differs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    for name in ("a", "b", "c"):
-        (cache / f"{name}.png").write_bytes(name.encode())
-    folder = tmp_path / "site" / "cards"
-    cards = {"cards/one.png": cache / "a.png", "cards/two.png": cache / "b.png"}
-    plugin._link_tree(cards, folder, {})
-    assert (folder / "one.png").samefile(cache / "a.png")
-    assert (folder / "two.png").samefile(cache / "b.png")
-    # A card whose picture changed, a stale file in its place, and one no claim has any more.
-    (folder / "two.png").unlink()
-    (folder / "two.png").write_bytes(b"stale")
-    (folder / "gone.png").write_bytes(b"gone")
-    plugin._link_tree({**cards, "cards/one.png": cache / "c.png"}, folder, {})
-    assert (folder / "one.png").samefile(cache / "c.png")
-    assert (folder / "two.png").samefile(cache / "b.png")
-    assert sorted(path.name for path in folder.iterdir()) == ["one.png", "two.png"]
-
-    def no_links(source: object, target: object) -> None:
-        raise OSError(18, "Invalid cross-device link")
-
-    monkeypatch.setattr(plugin.os, "link", no_links)
-    copies = tmp_path / "elsewhere" / "cards"
-    plugin._link_tree(cards, copies, {})
-    assert (copies / "one.png").read_bytes() == b"a"
-    assert not (copies / "one.png").samefile(cache / "a.png")
