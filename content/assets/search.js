@@ -1,7 +1,8 @@
 // Search with Pagefind: the header's search on every page, and the Search page, whose query and
 // choice of kind are kept in the URL. Pagefind's index is fetched on first use only. Fact checks
-// come first, each with its verdict badge, then sources, then the other pages. Keys as in Material: "/" or "s" opens the search, Escape closes it,
-// the arrow keys move through the results and Enter opens the first one.
+// come first, each with its verdict badge, then sources, then the other pages. Keys as in
+// Material: "/" or "s" opens the search, Escape closes it, the arrow keys move through the
+// results and Enter opens the first one.
 (function () {
   "use strict";
 
@@ -61,7 +62,8 @@
           // A theme override that leaves out the kind filter gets one list of results.
           var kinds = filters.kind || {};
           var isGrouped = KINDS.some(function (kind) { return kind.id in kinds; });
-          return { pagefind: pagefind, options: { filters: manifest.filters }, isGrouped: isGrouped };
+          var options = { filters: manifest.filters };
+          return { pagefind: pagefind, options: options, isGrouped: isGrouped };
         });
       });
     }
@@ -117,7 +119,7 @@
     this.list = list;
     this.idle = status.textContent;
     this.results = [];
-    this.groups = {};
+    this.found = { isGrouped: false, byKind: {} };
     this.kind = "";
     this.shown = 0;
     this.query = "";
@@ -126,12 +128,13 @@
     this.kinds = null;
   }
 
-  // One search for each kind, so that each kind's results keep Pagefind's order among
-  // themselves. The first waits for typing to pause; the others follow it at once.
+  // The results by kind: one search for each, so that each kind's results keep Pagefind's
+  // order among themselves. The first waits for typing to pause; the others follow it at once.
+  // Null when a later search replaced this one.
   function searchByKind(index, query) {
     if (!index.isGrouped) {
       return index.pagefind.debouncedSearch(query, index.options, 150).then(function (search) {
-        return search && { claim: [], source: [], page: search.results, isGrouped: false };
+        return search && { isGrouped: false, byKind: { page: search.results } };
       });
     }
     function options(kind) {
@@ -143,11 +146,11 @@
       return Promise.all(KINDS.slice(1).map(function (kind) {
         return index.pagefind.search(query, options(kind));
       })).then(function (others) {
-        var groups = { isGrouped: true };
+        var byKind = {};
         [first].concat(others).forEach(function (search, at) {
-          groups[KINDS[at].id] = search.results;
+          byKind[KINDS[at].id] = search.results;
         });
-        return groups;
+        return { isGrouped: true, byKind: byKind };
       });
     });
   }
@@ -156,7 +159,7 @@
     var self = this;
     self.query = query.trim();
     if (!self.query) {
-      self.groups = {};
+      self.found = { isGrouped: false, byKind: {} };
       self.results = [];
       self.list.textContent = "";
       self.status.textContent = self.idle;
@@ -167,12 +170,12 @@
     }
     return loadPagefind()
       .then(function (index) { return searchByKind(index, self.query); })
-      .then(function (groups) {
-        if (groups === null || query.trim() !== self.query) return;
-        self.groups = groups;
+      .then(function (found) {
+        if (found === null || query.trim() !== self.query) return;
+        self.found = found;
         var counts = {}, count = 0;
         KINDS.forEach(function (kind) {
-          counts[kind.id] = groups[kind.id].length;
+          counts[kind.id] = (found.byKind[kind.id] || []).length;
           count += counts[kind.id];
         });
         var quoted = "\u201c" + self.query + "\u201d";
@@ -181,7 +184,7 @@
           count === 0 ? "No results for " + quoted
             : count + (count === 1 ? " result" : " results") + " for " + quoted +
               (parts ? ": " + parts : "");
-        if (groups.isGrouped) self.showKinds(counts, count);
+        if (found.isGrouped) self.showKinds(counts, count);
         return self.showKind(self.kind);
       })
       .catch(function () {
@@ -192,10 +195,11 @@
   // The results of one kind, or of every kind when `id` is "".
   Search.prototype.showKind = function (id) {
     var self = this;
-    self.kind = kindOf(id) && self.groups.isGrouped ? id : "";
+    self.kind = kindOf(id) && self.found.isGrouped ? id : "";
     self.results = [];
     KINDS.forEach(function (kind) {
-      if (!self.kind || self.kind === kind.id) self.results = self.results.concat(self.groups[kind.id] || []);
+      if (self.kind && self.kind !== kind.id) return;
+      self.results = self.results.concat(self.found.byKind[kind.id] || []);
     });
     self.shown = 0;
     self.list.textContent = "";
