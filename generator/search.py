@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -436,24 +437,39 @@ def _sort_filters(index: Path) -> None:
     in another form than Pagefind 1.5's is left as it is.
     """
     entry_path = index / "pagefind-entry.json"
-    entry = json.loads(entry_path.read_text("utf-8"))
-    languages = []
-    for language in entry["languages"].values():
-        meta = _PagefindFile(index, "pagefind.", language["hash"], ".pf_meta", 10)
-        if not (isinstance(meta.value, list) and len(meta.value) > _META_FILTERS):
-            return
-        listed = meta.value[_META_FILTERS]
-        chunks = [_PagefindFile(index / "filter", "", name, ".pf_filter", 7) for _, name in listed]
-        if not all(isinstance(chunk.value, list) and len(chunk.value) == 2 for chunk in chunks):
-            return
-        languages.append((language, meta, chunks))
+    try:
+        entry = json.loads(entry_path.read_text("utf-8"))
+        languages = [_sorted_filters(index, language) for language in entry["languages"].values()]
+    except (OSError, ValueError, LookupError, TypeError, zlib.error, cbor2.CBORError):
+        return
     for language, meta, chunks in languages:
         for filter_, chunk in zip(meta.value[_META_FILTERS], chunks, strict=True):
-            chunk.value[1].sort()
             filter_[1] = chunk.replace()
-        meta.value[_META_FILTERS].sort()
         language["hash"] = meta.replace()
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+def _sorted_filters(
+    index: Path, language: dict[str, Any]
+) -> tuple[dict[str, Any], _PagefindFile, list[_PagefindFile]]:
+    """A language's metadata and the files of its filters, read and sorted but not written;
+    ValueError when they are not in Pagefind 1.5's form."""
+    meta = _PagefindFile(index, "pagefind.", language["hash"], ".pf_meta", 10)
+    listed = meta.value[_META_FILTERS] if isinstance(meta.value, list) else None
+    if not (isinstance(listed, list) and all(_is_pair(filter_) for filter_ in listed)):
+        raise ValueError("not Pagefind 1.5's metadata")
+    chunks = [_PagefindFile(index / "filter", "", name, ".pf_filter", 7) for _, name in listed]
+    for chunk in chunks:
+        value = chunk.value
+        if not (isinstance(value, list) and len(value) == 2 and isinstance(value[1], list)):
+            raise ValueError("not Pagefind 1.5's filter")
+        chunk.value[1].sort()
+    listed.sort()
+    return language, meta, chunks
+
+
+def _is_pair(value: object) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)
 
 
 _SIGNATURE = b"pagefind_dcd"

@@ -127,6 +127,25 @@ def test_pagefind_writes_the_same_index_of_the_same_pages_every_time(
     assert [value for value, _ in values] == ["claim", "page", "source"]
 
 
+@pytest.mark.parametrize(
+    "meta",
+    [
+        gzip.compress(b"pagefind_dcd" + cbor2.dumps(["1.4.0", [], []])),
+        gzip.compress(b"pagefind_dcd" + cbor2.dumps(["1.5.2", [], [], [["kind", 7]]])),
+        gzip.compress(b"pagefind_dcd\xff"),
+        b"not gzip",
+    ],
+)
+def test_an_index_in_a_form_the_build_does_not_know_is_left_as_pagefind_wrote_it(
+    tmp_path: Path, meta: bytes
+) -> None:
+    (tmp_path / "pagefind-entry.json").write_text('{"languages":{"en":{"hash":"en_1"}}}')
+    (tmp_path / "pagefind.en_1.pf_meta").write_bytes(meta)
+    before = tree(tmp_path)
+    search._sort_filters(tmp_path)
+    assert tree(tmp_path) == before
+
+
 def test_a_verdict_is_searchable_only_on_the_page_of_the_claim_that_has_it(
     project: Project,
 ) -> None:
