@@ -439,22 +439,21 @@ def _sort_filters(index: Path) -> None:
     entry_path = index / "pagefind-entry.json"
     try:
         entry = json.loads(entry_path.read_text("utf-8"))
-        languages = [_sorted_filters(index, language) for language in entry["languages"].values()]
+        languages = entry["languages"].values()
+        sorted_ = [_sorted_filters(index, language["hash"]) for language in languages]
     except (OSError, ValueError, LookupError, TypeError, zlib.error, cbor2.CBORError):
         return
-    for language, meta, chunks in languages:
+    for language, (meta, chunks) in zip(languages, sorted_, strict=True):
         for filter_, chunk in zip(meta.value[_META_FILTERS], chunks, strict=True):
             filter_[1] = chunk.replace()
         language["hash"] = meta.replace()
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
 
 
-def _sorted_filters(
-    index: Path, language: dict[str, Any]
-) -> tuple[dict[str, Any], _PagefindFile, list[_PagefindFile]]:
+def _sorted_filters(index: Path, meta_name: str) -> tuple[_PagefindFile, list[_PagefindFile]]:
     """A language's metadata and the files of its filters, read and sorted but not written;
     ValueError when they are not in Pagefind 1.5's form."""
-    meta = _PagefindFile(index, "pagefind.", language["hash"], ".pf_meta", 10)
+    meta = _PagefindFile(index, "pagefind.", meta_name, ".pf_meta", 10)
     listed = meta.value[_META_FILTERS] if isinstance(meta.value, list) else None
     if not (isinstance(listed, list) and all(_is_pair(filter_) for filter_ in listed)):
         raise ValueError("not Pagefind 1.5's metadata")
@@ -465,7 +464,7 @@ def _sorted_filters(
             raise ValueError("not Pagefind 1.5's filter")
         chunk.value[1].sort()
     listed.sort()
-    return language, meta, chunks
+    return meta, chunks
 
 
 def _is_pair(value: object) -> bool:

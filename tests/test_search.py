@@ -106,7 +106,8 @@ def test_every_indexed_page_names_its_kind_for_the_grouped_results(project: Proj
     assert kinds["/"] == [search.PAGE_KIND]
     for url, kind in kinds.items():
         is_claim, is_source = url.startswith("/claims/"), url.startswith("/sources/")
-        expected = search.CLAIM_KIND if is_claim else search.SOURCE_KIND if is_source else "page"
+        kind_of_url = search.SOURCE_KIND if is_source else search.PAGE_KIND
+        expected = search.CLAIM_KIND if is_claim else kind_of_url
         assert kind == [expected], url
 
 
