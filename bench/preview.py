@@ -17,10 +17,15 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from generator.plugin import SEARCH_INDEX_BUILT
 
 SERVE = ["-m", "mkdocs", "serve", "--livereload", "--dirty", "--no-strict"]
 ENVIRONMENT = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
@@ -52,12 +57,15 @@ def wait_for(url: str, text: str, *, timeout: float) -> float:
     raise TimeoutError(f"{url} did not show {text!r} within {timeout} s")
 
 
-def wait_for_search_index(*, timeout: float) -> None:
-    """Wait until no Pagefind process runs on this machine."""
+def wait_for_search_index(log: Path, *, timeout: float) -> None:
+    """Wait until the server's `log` says that its search index is built.
+
+    Until then a thread of the server stages pages for Pagefind, which takes its share of the
+    machine: edits made meanwhile are previewed more slowly.
+    """
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
-        running = subprocess.run(["pgrep", "-f", "pagefind"], capture_output=True, check=False)
-        if running.returncode != 0:
+        if SEARCH_INDEX_BUILT in log.read_text("utf-8", errors="replace"):
             return
         time.sleep(0.5)
     raise TimeoutError("the search index was not built in time")
@@ -88,19 +96,28 @@ def with_marker(text: str, claim_id: str, marker: str) -> str:
 
 def preview_latencies(project: Path, claim_id: str, runs: int) -> list[float]:
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, *SERVE, "-a", f"127.0.0.1:{port}"],
-        cwd=project,
-        env=ENVIRONMENT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    with tempfile.TemporaryDirectory() as scratch:
+        log = Path(scratch) / "serve.log"
+        with log.open("wb") as stream:
+            server = subprocess.Popen(
+                [sys.executable, *SERVE, "-a", f"127.0.0.1:{port}"],
+                cwd=project,
+                env=ENVIRONMENT,
+                stdout=subprocess.DEVNULL,
+                stderr=stream,
+            )
+        return _timed_edits(server, log, project, port, claim_id, runs)
+
+
+def _timed_edits(
+    server: subprocess.Popen[bytes], log: Path, project: Path, port: int, claim_id: str, runs: int
+) -> list[float]:
     url = f"http://127.0.0.1:{port}/claims/{claim_id}/"
     try:
         wait_for(url, "</html>", timeout=1800)
         # The preview indexes the site for search once, in the background, after its first
         # build; edits are timed once that is done, as an editor's edits mostly are.
-        wait_for_search_index(timeout=1800)
+        wait_for_search_index(log, timeout=1800)
         claims = claims_file(project, claim_id)
         latencies = []
         for run in range(runs):
