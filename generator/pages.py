@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
@@ -184,10 +184,9 @@ def plan_pages(index: Index, structured: StructuredData) -> Iterator[Page]:
     descriptions = metadata.list_descriptions(index)
     for claim in index.claims:
         yield claim_page(index, structured, claim)
-    rows = [claim_row(index, claim) for claim in index.claims]
-    yield from _claims_list(index, rows, site_url, descriptions[paths.CLAIMS])
-    yield from _verdict_pages(index, rows, site_url, descriptions[paths.VERDICTS])
-    yield from _claimant_pages(index, rows, site_url, descriptions[paths.CLAIMANTS])
+    yield from _claims_list(index, site_url, descriptions[paths.CLAIMS])
+    yield from _verdict_pages(index, site_url, descriptions[paths.VERDICTS])
+    yield from _claimant_pages(index, site_url, descriptions[paths.CLAIMANTS])
     for source in sorted(index.catalog.sources, key=lambda source: source.id):
         yield from source_pages(index, site_url, source)
     yield from _sources_list(index, site_url, descriptions[paths.SOURCES])
@@ -241,10 +240,34 @@ def _page_description(title: str, pagination: Pagination, order: str = "newest f
 
 
 def _rows_meta(
-    index: Index, path: str, title: str, description: str, site_url: str, rows: list[ClaimRow]
+    index: Index, path: str, title: str, description: str, site_url: str, claims: list[Claim]
 ) -> Callable[[], dict[str, Any]]:
-    lastmod = max((row.changed for row in rows), default=None)
-    return _meta(index, path, title, description, site_url, lastmod, is_list=True)
+    """The head metadata of a page listing `claims`: it last changed when the newest did."""
+
+    def meta() -> dict[str, Any]:
+        lastmod = _newest_change(claims)
+        return metadata.page_meta(
+            index, path, title, description, site_url, lastmod=lastmod, is_list=True
+        )
+
+    return meta
+
+
+def _newest_change(claims: Iterable[Claim]) -> date | None:
+    return max(map(metadata.claim_lastmod, claims), default=None)
+
+
+def _rows_shown(claims: list[Claim]) -> Iterator[Ref]:
+    """The records whose fields the rows of `claims` show (`claim_row`): each claim, and its
+    claimant's name. Every other field of a row comes from the scale, every page's input."""
+    for claim in claims:
+        yield Ref("claims", claim.id)
+        yield Ref("claimants", claim.claimant)
+
+
+def _rows_values(index: Index, claims: list[Claim], **values: object) -> dict[str, object]:
+    """What a list page shows: `values`, and the rows of `claims`, made only if it is rendered."""
+    return {"rows": [claim_row(index, claim) for claim in claims], **values}
 
 
 def claim_page(index: Index, structured: StructuredData, claim: Claim) -> Page:
@@ -374,51 +397,47 @@ def _paginate(first: str, items: list[Any], size: int) -> Iterator[tuple[Paginat
         yield Pagination(number, all_paths, start + 1, start + len(chunk), len(items)), chunk
 
 
-def _claims_list(index: Index, rows: list[ClaimRow], site_url: str, first: str) -> Iterator[Page]:
+def _claims_list(index: Index, site_url: str, first: str) -> Iterator[Page]:
     months = claims_per_month(index.claims)
-    for pagination, chunk in _paginate(paths.CLAIMS, rows, CLAIMS_PER_PAGE):
+    for pagination, chunk in _paginate(paths.CLAIMS, index.claims, CLAIMS_PER_PAGE):
         title = "All claims" if pagination.number == 1 else f"All claims, page {pagination.number}"
-        values: dict[str, object] = {
-            "rows": chunk,
-            "pagination": pagination,
-            "months": months,
-            "filters": FILTERS,
-            "verdict_column": True,
-            "claimant_column": True,
-        }
-        inputs = (SCALE, tuple(chunk), pagination, tuple(months), first)
+        values = functools.partial(
+            _rows_values,
+            index,
+            chunk,
+            pagination=pagination,
+            months=months,
+            filters=FILTERS,
+            verdict_column=True,
+            claimant_column=True,
+        )
+        inputs = (SCALE, pagination, tuple(months), first, *_rows_shown(chunk))
         path = pagination.paths[pagination.number - 1]
         description = first if pagination.number == 1 else _page_description(title, pagination)
         meta = _rows_meta(index, path, title, description, site_url, chunk)
         yield Page(path, "claims.md.j2", title, values, inputs, meta)
 
 
-def _verdict_pages(
-    index: Index, rows: list[ClaimRow], site_url: str, description: str
-) -> Iterator[Page]:
+def _verdict_pages(index: Index, site_url: str, description: str) -> Iterator[Page]:
     counts = index.verdict_counts(index.claims)
     title = "Claims by verdict"
-    meta = _rows_meta(index, paths.VERDICTS, title, description, site_url, rows)
+    meta = _rows_meta(index, paths.VERDICTS, title, description, site_url, index.claims)
     yield Page(paths.VERDICTS, "verdicts.md.j2", title, {"counts": counts}, None, meta)
-    by_rating: dict[str, list[ClaimRow]] = {rating.id: [] for rating in index.catalog.ratings}
-    for row in rows:
-        by_rating[row.verdict.id].append(row)
+    by_rating: dict[str, list[Claim]] = {rating.id: [] for rating in index.catalog.ratings}
+    for claim in index.claims:
+        by_rating[claim.rating].append(claim)
     for rating in index.catalog.ratings:
         heading = f"Claims rated {rating.label}"
         first = paths.verdict(rating.id)
         yield from _row_pages(index, site_url, first, heading, by_rating[rating.id], rating)
 
 
-def _claimant_pages(
-    index: Index, rows: list[ClaimRow], site_url: str, description: str
-) -> Iterator[Page]:
+def _claimant_pages(index: Index, site_url: str, description: str) -> Iterator[Page]:
     claimants = sorted(index.catalog.claimants, key=by_name)
-    by_claimant: dict[str, list[ClaimRow]] = {claimant.id: [] for claimant in claimants}
     claims_of: dict[str, list[Claim]] = {claimant.id: [] for claimant in claimants}
-    for claim, row in zip(index.claims, rows, strict=True):
-        by_claimant[claim.claimant].append(row)
+    for claim in index.claims:
         claims_of[claim.claimant].append(claim)
-    counts = {claimant_id: len(listed) for claimant_id, listed in by_claimant.items()}
+    counts = {claimant_id: len(listed) for claimant_id, listed in claims_of.items()}
     for pagination, chunk in _paginate(paths.CLAIMANTS, claimants, CLAIMANTS_PER_PAGE):
         title = "Claims by claimant"
         if pagination.number == 1:
@@ -428,7 +447,7 @@ def _claimant_pages(
             summary = _page_description(title, pagination, "by name")
         values = {"claimants": chunk, "counts": counts, "pagination": pagination}
         shown = tuple(counts[claimant.id] for claimant in chunk)
-        changed = max((row.changed for c in chunk for row in by_claimant[c.id]), default=None)
+        changed = _newest_change(claim for c in chunk for claim in claims_of[c.id])
         records = (Ref("claimants", claimant.id) for claimant in chunk)
         inputs = (SCALE, pagination, summary, changed, shown, *records)
         path = pagination.paths[pagination.number - 1]
@@ -442,7 +461,7 @@ def _claimant_pages(
             "kind": metadata.CLAIMANT_KIND_NAMES[claimant.kind],
             "counts": index.verdict_counts(claims_of[claimant.id]),
         }
-        yield from _row_pages(index, site_url, first, heading, by_claimant[claimant.id], about)
+        yield from _row_pages(index, site_url, first, heading, claims_of[claimant.id], about)
 
 
 def _row_pages(
@@ -450,25 +469,27 @@ def _row_pages(
     site_url: str,
     first: str,
     heading: str,
-    rows: list[ClaimRow],
+    claims: list[Claim],
     about: Rating | dict[str, object],
 ) -> Iterator[Page]:
     """A list of claims: those with a verdict (`about` is the rating), or those of a claimant
     (`about` gives the claimant, their kind and the verdicts their claims got)."""
     rating = about if isinstance(about, Rating) else None
     claimant = None if isinstance(about, Rating) else about
-    for pagination, chunk in _paginate(first, rows, CLAIMS_PER_PAGE):
+    for pagination, chunk in _paginate(first, claims, CLAIMS_PER_PAGE):
         title = heading if pagination.number == 1 else f"{heading}, page {pagination.number}"
-        values = {
-            "rows": chunk,
-            "pagination": pagination,
-            "heading": heading,
-            "rating": rating,
-            "about": claimant,
-            "verdict_column": rating is None,
-            "claimant_column": claimant is None,
-        }
-        inputs = (SCALE, tuple(chunk), pagination, heading, repr(about))
+        values = functools.partial(
+            _rows_values,
+            index,
+            chunk,
+            pagination=pagination,
+            heading=heading,
+            rating=rating,
+            about=claimant,
+            verdict_column=rating is None,
+            claimant_column=claimant is None,
+        )
+        inputs = (SCALE, pagination, heading, repr(about), *_rows_shown(chunk))
         path = pagination.paths[pagination.number - 1]
         meta = _rows_meta(index, path, title, _page_description(title, pagination), site_url, chunk)
         yield Page(path, "claim_list.md.j2", title, values, inputs, meta)

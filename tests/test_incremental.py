@@ -23,7 +23,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator import pages, templates
+from generator import pages, paths, templates
 from generator.load import load_catalog, load_project
 from generator.site import PageStore, Settings, read_seed_texts, render_site
 from generator.storage import ParseCache
@@ -184,15 +184,18 @@ def test_an_edit_to_one_claim_renders_only_the_pages_that_show_it(tmp_path: Path
     workspace.write()
     project = load_project(claims, today=TODAY)
     stored = store.render(project, read_seed_texts(project.catalog, tmp_path), SETTINGS)
-    shown = {f"claims/{claim['id']}.md"}
-    rendered = {path for path in stored.rendered if path.startswith(("claims/", "sources/"))}
-    assert shown <= rendered
-    # Its source pages list it, but by its short text and verdict only: the list pages and
-    # the source pages are not rendered again for a summary.
-    assert rendered == shown | {
-        f"sources/{source}.md"
-        for source in {item["source"] for item in claim["appearances"] + claim["evidence"]}
+    # The claim's page; its sources' pages, which list it; and the lists that hold it, which
+    # depend on the record of each claim they list. No other claim's page, and no other list.
+    sources = {item["source"] for item in claim["appearances"] + claim["evidence"]}
+    shown = {
+        paths.claim(claim["id"]),
+        *(paths.source(source) for source in sources),
+        paths.CLAIMS,
+        paths.verdict(claim["rating"]),
+        paths.claimant(claim["claimant"]),
     }
+    lists = ("claims/", "sources/", "verdicts/", "claimants/")
+    assert {path for path in stored.rendered if path.startswith(lists)} == shown
 
 
 def test_the_real_archive_renders_the_same_incrementally(tmp_path: Path) -> None:
