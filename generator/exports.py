@@ -21,7 +21,7 @@ import functools
 import io
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -56,7 +56,8 @@ class Reuse:
     """Per-record parts of the data files, kept between builds by the digest of their inputs.
 
     A record's JSON depends on the record alone (and the site's URL, part of every key); a
-    claim's ClaimReview on the same inputs as its page, whose key `claim_keys` gives.
+    claim's ClaimReview, and its rows of claims.csv and of the claims table, on the same inputs
+    as its page, whose key `claim_keys` gives.
     """
 
     fingerprints: Mapping[str, Mapping[str, bytes]]
@@ -89,10 +90,10 @@ def data_files(
         "robots.txt": metadata.robots_txt(structured.site_url),
         "claims.json": claims_json(index, structured, reuse),
         schema.EXPORT_SCHEMA_PATH: schema.export_schema_text(structured.site_url),
-        "claims.csv": claims_csv(index, structured),
+        "claims.csv": claims_csv(index, structured, reuse),
         "claimreview-feed.json": claimreview_feed(index, structured, reuse),
         "feed.xml": atom_feed(index, structured),
-        "claims-table.json": claim_rows(index),
+        "claims-table.json": claim_rows(index, reuse),
         "claims-filters.json": filter_options(index),
     }
 
@@ -108,11 +109,12 @@ def filter_options(index: Index) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def claim_rows(index: Index) -> str:
+def claim_rows(index: Index, reuse: Reuse | None = None) -> str:
     """The claims table of the whole archive, for filtering and sorting in the browser.
 
     Compact: labels are listed once and rows refer to them by position; rows are newest first.
     """
+    reuse = reuse or Reuse({}, {})
     catalog = index.catalog
     claimants = sorted(catalog.claimants, key=by_name)
     rating_at = {rating.id: number for number, rating in enumerate(catalog.ratings)}
@@ -134,23 +136,32 @@ def claim_rows(index: Index) -> str:
             "tags",
             "sources",
         ],
-        "rows": [
+    }
+
+    def row(claim: Claim, claimant: int) -> str:
+        return _encode(
             [
                 claim.id,
                 claim.short,
                 rating_at[claim.rating],
                 level_at[claim.confidence],
-                claimant_at[claim.claimant],
+                claimant,
                 claim.claimed.isoformat(),
                 short_date(claim.claimed),
                 claim.qualifiers,
                 claim.tags,
                 appearance_sources(claim),
             ]
-            for claim in index.claims
-        ],
-    }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+        )
+
+    rows = []
+    for claim in index.claims:
+        # The row shows what the claim's page does, and its claimant by position in the list.
+        claimant = claimant_at[claim.claimant]
+        key = reuse.claim_keys.get(claim.id)
+        at = None if key is None else key + claimant.to_bytes(4, "big")
+        rows.append(reuse.get("table", at, functools.partial(row, claim, claimant)))
+    return _json_with(data, {"rows": rows})
 
 
 def claims_json(index: Index, structured: StructuredData, reuse: Reuse | None = None) -> str:
@@ -188,26 +199,41 @@ def _record_encoder(record: BaseModel, structured: StructuredData) -> Callable[[
     return encode
 
 
-def claims_csv(index: Index, structured: StructuredData) -> str:
+def claims_csv(index: Index, structured: StructuredData, reuse: Reuse | None = None) -> str:
     """One row per claim, for spreadsheets."""
+    reuse = reuse or Reuse({}, {})
+    rows = [
+        reuse.get(
+            "csv",
+            reuse.claim_keys.get(claim.id),
+            functools.partial(_csv_row, index, structured, claim),
+        )
+        for claim in index.claims
+    ]
+    return _csv_line(CSV_COLUMNS) + "".join(rows)
+
+
+def _csv_row(index: Index, structured: StructuredData, claim: Claim) -> str:
+    """A claim's row of claims.csv: what its page shows, so its page's key keys it."""
+    row = [
+        claim.id,
+        claim.claim,
+        index.claimants[claim.claimant].name,
+        claim.claimed.isoformat(),
+        index.ratings[claim.rating].label,
+        index.confidence[claim.confidence].label,
+        "; ".join(index.qualifiers[item].label for item in claim.qualifiers),
+        structured.claim_url(claim),
+        claim.reviewed.isoformat(),
+        claim.short,
+        claim.published.isoformat(),
+    ]
+    return _csv_line([defuse_formula(cell) for cell in row])
+
+
+def _csv_line(cells: Sequence[str]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for claim in index.claims:
-        row = [
-            claim.id,
-            claim.claim,
-            index.claimants[claim.claimant].name,
-            claim.claimed.isoformat(),
-            index.ratings[claim.rating].label,
-            index.confidence[claim.confidence].label,
-            "; ".join(index.qualifiers[item].label for item in claim.qualifiers),
-            structured.claim_url(claim),
-            claim.reviewed.isoformat(),
-            claim.short,
-            claim.published.isoformat(),
-        ]
-        writer.writerow([defuse_formula(cell) for cell in row])
+    csv.writer(buffer).writerow(cells)
     return buffer.getvalue()
 
 
@@ -327,9 +353,22 @@ def _json_with(value: dict[str, Any], lists: dict[str, list[str]]) -> str:
     """`value` as JSON, followed by lists whose items are JSON already (kept from earlier builds).
 
     Each list goes in as a placeholder string that no data can spell (claims files hold no
-    U+0000), then the placeholder's encoding is replaced by the joined items.
+    U+0000), and the text is then joined once from the pieces between the placeholders and
+    the items: the file may be tens of megabytes, and a preview makes it after every edit.
     """
     text = _encode({**value, **{key: f"\0{key}\0" for key in lists}})
-    for key, items in lists.items():
-        text = text.replace(_encode(f"\0{key}\0"), "[" + ",".join(items) + "]", 1)
-    return text + "\n"
+    placeholders = {key: _encode(f"\0{key}\0") for key in lists}
+    pieces: list[str] = []
+    for key in sorted(lists, key=lambda key: text.index(placeholders[key])):
+        before, _, text = text.partition(placeholders[key])
+        pieces += [before, "[", *_separated(lists[key]), "]"]
+    pieces += [text, "\n"]
+    return "".join(pieces)
+
+
+def _separated(items: list[str]) -> Iterator[str]:
+    """The items, with a comma between each two."""
+    for number, item in enumerate(items):
+        if number:
+            yield ","
+        yield item

@@ -278,7 +278,20 @@ def claim_page(index: Index, structured: StructuredData, claim: Claim) -> Page:
         Ref("claimants", claim.claimant),
         *(Ref("sources", source_id) for source_id in sources),
     )
-    values = {
+    values = functools.partial(_claim_values, index, claim, sources)
+
+    def meta() -> dict[str, Any]:
+        return {
+            **structured.page_meta(claim),
+            **metadata.claim_meta(index, claim, structured.site_url),
+        }
+
+    return Page(paths.claim(claim.id), "claim.md.j2", claim.short, values, inputs, meta)
+
+
+def _claim_values(index: Index, claim: Claim, sources: dict[str, Source]) -> dict[str, Any]:
+    """What a claim page shows, made only when it is rendered: a preview plans every page."""
+    return {
         "claim": claim,
         "claimant": index.claimants[claim.claimant],
         "sources": sources,
@@ -290,14 +303,6 @@ def claim_page(index: Index, structured: StructuredData, claim: Claim) -> Page:
         "corrections": [entry for entry in claim.history if entry.correction],
         "reconstruction_changes": verdict_changes(claim.reconstruction),
     }
-
-    def meta() -> dict[str, Any]:
-        return {
-            **structured.page_meta(claim),
-            **metadata.claim_meta(index, claim, structured.site_url),
-        }
-
-    return Page(paths.claim(claim.id), "claim.md.j2", claim.short, values, inputs, meta)
 
 
 def source_pages(index: Index, site_url: str, source: Source) -> Iterator[Page]:
