@@ -34,7 +34,7 @@ SETTINGS = Settings("https://fixture.example.org/")
 PER_PAGE = ("CLAIMS_PER_PAGE", "SOURCES_PER_PAGE", "CLAIMANTS_PER_PAGE", "CORRECTIONS_PER_PAGE")
 EDITS = (
     "verdict", "add", "delete", "retire", "rename", "accuracy", "source", "claimant",
-    "claimant-kind", "template", "nothing",
+    "claimant-kind", "new-claimant", "template", "nothing",
 )  # fmt: skip
 
 
@@ -111,6 +111,13 @@ class Workspace:
             kinds = ["official", "government", "spokesperson"]
             current = kinds.index(claimant["kind"]) if claimant["kind"] in kinds else -1
             claimant["kind"] = kinds[(current + 1) % len(kinds)]
+        elif edit == "new-claimant":
+            # Listed first by name, the new claimant moves every other one down the list, which
+            # the claims table gives by position.
+            claimant_id = self.fresh("claimant")
+            first = {**self.data["claimants"][0], "id": claimant_id, "name": f"Aa {claimant_id}"}
+            self.data["claimants"].append(first)
+            claim["claimant"] = claimant_id
         elif edit == "template":
             names = sorted(path.name for path in self.templates.glob("*.md.j2"))
             target = self.templates / names[pick % len(names)]
@@ -141,6 +148,7 @@ def store_files(folder: Path) -> dict[str, str]:
 # an accuracy given to one of them must render the first page again.
 @example(split=False, edits=[("add", 0), ("add", 0), ("verdict", 0)])
 @example(split=False, edits=[("add", 0), ("add", 0), ("accuracy", 0)])
+@example(split=False, edits=[("add", 0), ("new-claimant", 0)])
 def test_incremental_render_equals_a_clean_render_after_any_edits(
     tmp_path_factory: pytest.TempPathFactory,
     split: bool,
