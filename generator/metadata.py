@@ -126,15 +126,20 @@ def claim_lastmod(claim: Claim) -> date:
     return max(claim.reviewed, *(entry.date for entry in claim.history))
 
 
+def claims_lastmod(claims: Iterable[Claim]) -> date | None:
+    """The latest change of any of `claims`; None when there are none."""
+    return _newest(claim_lastmod(claim) for claim in claims)
+
+
 def source_lastmod(index: Index, source: Source) -> date | None:
     """When the source's page last changed: the latest change of a claim citing it. The
     document's own date is not a change of ours, and giving it would backdate the page."""
-    return _newest(claim_lastmod(claim) for claim in index.claims_by_source.get(source.id, []))
+    return claims_lastmod(index.claims_by_source.get(source.id, []))
 
 
 def newest_change(claims: Iterable[Claim]) -> str:
     """The newest change of any of `claims`, or the epoch ("never") when there is none."""
-    newest = _newest(claim_lastmod(claim) for claim in claims)
+    newest = claims_lastmod(claims)
     return newest.isoformat() if newest is not None else EPOCH
 
 

@@ -2,7 +2,8 @@
 
 `plan_pages` lists every generated page with its template, the values the template lays out,
 and its inputs: the records it shows (as ("claims", id)-style references, resolved to
-fingerprints by generator/site.py) and any plain values, such as the rows of a list page. A
+fingerprints by generator/site.py) and any plain values, such as where a page stands in its
+list. A list page's inputs are the records of the claims it lists, whose rows show them. A
 page's text is a function of its template and those inputs alone, which is what lets a build
 skip a page whose inputs did not change.
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
@@ -245,16 +246,12 @@ def _rows_meta(
     """The head metadata of a page listing `claims`: it last changed when the newest did."""
 
     def meta() -> dict[str, Any]:
-        lastmod = _newest_change(claims)
+        lastmod = metadata.claims_lastmod(claims)
         return metadata.page_meta(
             index, path, title, description, site_url, lastmod=lastmod, is_list=True
         )
 
     return meta
-
-
-def _newest_change(claims: Iterable[Claim]) -> date | None:
-    return max(map(metadata.claim_lastmod, claims), default=None)
 
 
 def _rows_shown(claims: list[Claim]) -> Iterator[Ref]:
@@ -452,7 +449,7 @@ def _claimant_pages(index: Index, site_url: str, description: str) -> Iterator[P
             summary = _page_description(title, pagination, "by name")
         values = {"claimants": chunk, "counts": counts, "pagination": pagination}
         shown = tuple(counts[claimant.id] for claimant in chunk)
-        changed = _newest_change(claim for c in chunk for claim in claims_of[c.id])
+        changed = metadata.claims_lastmod(claim for c in chunk for claim in claims_of[c.id])
         records = (Ref("claimants", claimant.id) for claimant in chunk)
         inputs = (SCALE, pagination, summary, changed, shown, *records)
         path = pagination.paths[pagination.number - 1]
