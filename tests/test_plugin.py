@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import importlib.metadata
+import logging
 import re
 import shutil
 from pathlib import Path
@@ -252,3 +253,14 @@ def test_a_build_stopped_by_an_included_file_names_that_file(
         build_in_process(project)
     assert "extra/broken.yaml has problems; nothing was built:" in caplog.text
     assert "claims.yaml has problems" not in caplog.text
+
+
+def test_a_preview_says_why_its_search_index_was_not_built(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The preview indexes its site in a process of its own: what stops that process must
+    # still reach the editor.
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.factcheck"):
+        plugin._index_quietly(tmp_path)
+    assert "search index not built: pagefind failed" in caplog.text
+    assert "did not contain any html files" in caplog.text
