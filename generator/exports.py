@@ -75,6 +75,16 @@ class Reuse:
         self.used.add((kind, key))
         return found
 
+    def per_claim(
+        self, kind: str, claims: list[Claim], compute: Callable[[Claim], Any]
+    ) -> list[Any]:
+        """Each claim's part of a data file that shows what its page does, kept by its page's
+        key."""
+        return [
+            self.get(kind, self.claim_keys.get(claim.id), functools.partial(compute, claim))
+            for claim in claims
+        ]
+
     def forget_unused(self) -> None:
         for stale in self.parts.keys() - self.used:
             del self.parts[stale]
@@ -202,19 +212,12 @@ def _record_encoder(record: BaseModel, structured: StructuredData) -> Callable[[
 def claims_csv(index: Index, structured: StructuredData, reuse: Reuse | None = None) -> str:
     """One row per claim, for spreadsheets."""
     reuse = reuse or Reuse({}, {})
-    rows = [
-        reuse.get(
-            "csv",
-            reuse.claim_keys.get(claim.id),
-            functools.partial(_csv_row, index, structured, claim),
-        )
-        for claim in index.claims
-    ]
+    rows = reuse.per_claim("csv", index.claims, functools.partial(_csv_row, index, structured))
     return _csv_line(CSV_COLUMNS) + "".join(rows)
 
 
 def _csv_row(index: Index, structured: StructuredData, claim: Claim) -> str:
-    """A claim's row of claims.csv: what its page shows, so its page's key keys it."""
+    """A claim's row of claims.csv."""
     row = [
         claim.id,
         claim.claim,
@@ -245,14 +248,9 @@ def defuse_formula(cell: str) -> str:
 def claimreview_feed(index: Index, structured: StructuredData, reuse: Reuse | None = None) -> str:
     """Every ClaimReview in one schema.org DataFeed."""
     reuse = reuse or Reuse({}, {})
-    elements = [
-        reuse.get(
-            "claimreview",
-            reuse.claim_keys.get(claim.id),
-            functools.partial(_feed_item, structured, claim),
-        )
-        for claim in index.claims
-    ]
+    elements = reuse.per_claim(
+        "claimreview", index.claims, functools.partial(_feed_item, structured)
+    )
     feed: dict[str, Any] = {
         "@context": SCHEMA_ORG,
         "@type": "DataFeed",
