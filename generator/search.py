@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
@@ -398,22 +399,21 @@ def _index_shard(shard: list[_Page], vocabulary: str, target: Path, is_backgroun
             words.parent.mkdir(parents=True, exist_ok=True)
             words.write_text(_vocabulary_page(vocabulary), "utf-8")
         output = Path(scratch) / "index"
-        result = subprocess.run(
-            [
-                *_pagefind_command(),
-                "--site",
-                str(root),
-                "--output-path",
-                str(output),
-                *PAGEFIND_ARGUMENTS,
-            ],
-            capture_output=True,
+        command = [*_pagefind_command(), "--site", str(root), "--output-path", str(output)]
+        pagefind = subprocess.Popen(
+            [*command, *PAGEFIND_ARGUMENTS],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            check=False,
-            preexec_fn=(lambda: os.nice(19)) if is_background else None,
         )
-        if result.returncode != 0:
-            raise SearchIndexError(f"pagefind failed:\n{result.stdout}{result.stderr}")
+        if is_background:
+            # Lowered once started: a function run in the child before it starts Pagefind
+            # (preexec_fn) can deadlock in a process with threads, such as the preview.
+            with contextlib.suppress(ProcessLookupError):
+                os.setpriority(os.PRIO_PROCESS, pagefind.pid, 19)
+        out, err = pagefind.communicate()
+        if pagefind.returncode != 0:
+            raise SearchIndexError(f"pagefind failed:\n{out}{err}")
         _sort_filters(output)
         output.rename(target)
 

@@ -204,13 +204,13 @@ def test_an_edit_re_indexes_only_the_shard_that_holds_the_page(
     assert "<h2" in html
     page.write_text(html.replace("<h2", "<p>ferry ferry</p><h2", 1), "utf-8")
     runs: list[list[str]] = []
-    run = search.subprocess.run
+    start = search.subprocess.Popen
 
     def counting(arguments: list[str], **options: Any) -> Any:
         runs.append(arguments)
-        return run(arguments, **options)
+        return start(arguments, **options)
 
-    monkeypatch.setattr(search.subprocess, "run", counting)
+    monkeypatch.setattr(search.subprocess, "Popen", counting)
     search.index_site(project.site, cache, shard_pages=3)
     assert len(runs) == 1
     assert "ferry ferry" in indexed_text_of_all_shards(project.site)
