@@ -95,8 +95,6 @@ class ClaimRow(NamedTuple):
     qualifiers: tuple[str, ...]
     tags: tuple[str, ...]
     sources: tuple[str, ...]
-    changed: date
-    """The claim's last change, for the sitemap."""
 
 
 class Pagination(NamedTuple):
@@ -386,7 +384,6 @@ def claim_row(index: Index, claim: Claim) -> ClaimRow:
         tuple(claim.qualifiers),
         tuple(claim.tags),
         tuple(dict.fromkeys(item.source for item in claim.appearances)),
-        metadata.claim_lastmod(claim),
     )
 
 

@@ -398,24 +398,24 @@ def _index_shard(shard: list[_Page], vocabulary: str, target: Path, is_backgroun
             words = root / VOCABULARY
             words.parent.mkdir(parents=True, exist_ok=True)
             words.write_text(_vocabulary_page(vocabulary), "utf-8")
-        output = Path(scratch) / "index"
-        command = [*_pagefind_command(), "--site", str(root), "--output-path", str(output)]
-        pagefind = subprocess.Popen(
+        index = Path(scratch) / "index"
+        command = [*_pagefind_command(), "--site", str(root), "--output-path", str(index)]
+        with subprocess.Popen(
             [*command, *PAGEFIND_ARGUMENTS],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )
-        if is_background:
-            # Lowered once started: a function run in the child before it starts Pagefind
-            # (preexec_fn) can deadlock in a process with threads, such as the preview.
-            with contextlib.suppress(ProcessLookupError):
-                os.setpriority(os.PRIO_PROCESS, pagefind.pid, 19)
-        out, err = pagefind.communicate()
+        ) as pagefind:
+            if is_background:
+                # Lowered once started: a function run in the child before it starts Pagefind
+                # (preexec_fn) can deadlock in a process with threads, such as the preview.
+                with contextlib.suppress(ProcessLookupError):
+                    os.setpriority(os.PRIO_PROCESS, pagefind.pid, 19)
+            out, err = pagefind.communicate()
         if pagefind.returncode != 0:
             raise SearchIndexError(f"pagefind failed:\n{out}{err}")
-        _sort_filters(output)
-        output.rename(target)
+        _sort_filters(index)
+        index.rename(target)
 
 
 @functools.cache
