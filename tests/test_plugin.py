@@ -258,8 +258,8 @@ def test_a_build_stopped_by_an_included_file_names_that_file(
 def test_a_preview_says_why_its_search_index_was_not_built(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # The preview indexes its site in a process of its own: what stops that process must
-    # still reach the editor.
+    # The preview indexes its site in the background, after its first build: what stops
+    # Pagefind must still reach the editor.
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.factcheck"):
         plugin._index_quietly(tmp_path)
     assert "search index not built: pagefind failed" in caplog.text
