@@ -35,9 +35,8 @@ import fontpkg
 from PIL import Image, ImageDraw, ImageFont
 
 from generator.model import Catalog, Claim
+from generator.version import code_digest
 
-RENDERER_VERSION = 3
-"""Raise this whenever the drawing code changes, so that cached cards are drawn again."""
 WIDTH, HEIGHT = 1200, 630
 FOLDER = "cards"
 """Where cards are published, relative to the site's root."""
@@ -486,8 +485,8 @@ def _clip(text: str, measure: Measure, width: int) -> str:
 
 @functools.cache
 def _renderer() -> tuple[object, ...]:
-    """What draws a card besides its content: this module's version, Pillow's and the font's."""
-    return (RENDERER_VERSION, version("pillow"), version("fontpkg-noto-sans"))
+    """What draws a card besides its content: the generator's code, Pillow and the font."""
+    return (code_digest(), version("pillow"), version("fontpkg-noto-sans"))
 
 
 @functools.cache

@@ -75,12 +75,13 @@ from generator.rules import SeedError
 from generator.site import PageStore, Settings, Stored, read_seed_texts
 from generator.storage import ParseCache
 from generator.templates import TEMPLATES
+from generator.version import code_digest
 
 # The packages whose upgrade can change what a build makes of the same sources: a change to
 # any of them converts every page again, and rebuilds every page of a dirty build.
 PACKAGES = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material")
 HTML_CACHE_VERSION = " ".join(
-    ["2", *(importlib.metadata.version(package) for package in PACKAGES)]
+    [code_digest(), *(importlib.metadata.version(package) for package in PACKAGES)]
 ).encode()
 FULL_COLLECTIONS_EVERY = 1000
 """Collections of the middle generation between two full ones (Python's default is 10)."""

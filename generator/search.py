@@ -26,6 +26,7 @@ from typing import Any
 import cbor2
 
 from generator import output
+from generator.version import code_digest
 
 FOLDER = "pagefind"
 """Where the index goes in the built site."""
@@ -322,7 +323,8 @@ def _remove_all_but(cache: Path, kept: list[Path]) -> None:
 
 def _how(shard_pages: int) -> str:
     """How Pagefind is asked to index: part of the digest of every shard's index."""
-    return " ".join([importlib.metadata.version("pagefind"), str(shard_pages), *PAGEFIND_ARGUMENTS])
+    pagefind = importlib.metadata.version("pagefind")
+    return " ".join([code_digest(), pagefind, str(shard_pages), *PAGEFIND_ARGUMENTS])
 
 
 def _read_pages(site_dir: Path) -> list[_Page]:

@@ -9,21 +9,18 @@ not rewritten, so its modification time says when it last really changed.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import pickle
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import exports, output, pages, paths, rules, templates
+from generator import exports, output, pages, paths, rules, templates, version
 from generator.load import Project
 from generator.lookups import Index
 from generator.model import Catalog
 from generator.structured import StructuredData
 
-# Changes when the way pages are keyed or written changes: every page is rendered again.
-STORE_VERSION = b"1"
 KEYS_FILE = ".factcheck-keys.pickle"
 
 
@@ -158,8 +155,7 @@ class PageStore:
             include={"publisher", "ratings", "qualifiers", "confidence"}
         )
         return hashlib.blake2b(
-            STORE_VERSION
-            + _code_digest()
+            version.code_digest().encode("ascii")
             + templates.digest()
             + settings.site_url.encode("utf-8")
             + scale.encode("utf-8"),
@@ -185,15 +181,6 @@ class PageStore:
 
 
 Resolver = dict[pages.Ref, bytes]
-
-
-@functools.cache
-def _code_digest() -> bytes:
-    """A digest of the generator's own code: pages made by older code are made again."""
-    hasher = hashlib.blake2b(digest_size=16)
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        hasher.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
-    return hasher.digest()
 
 
 def _resolver(project: Project, seed_texts: Mapping[str, str]) -> Resolver:

@@ -22,8 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import yaml
+
 from generator import yamlsource
 from generator.output import write_atomically
+from generator.version import code_digest
 
 # A top-level `key:` line, optionally with a value or a comment after the colon.
 _KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ \t]+(.*))?")
@@ -34,7 +37,6 @@ _COLUMN_ZERO = "(?!-[ \t\r\n]|-$)[^ \t\r\n#]"
 _FIRST_COLUMN_ZERO = re.compile(_COLUMN_ZERO, re.MULTILINE)
 _NEXT_COLUMN_ZERO = re.compile("\n" + _COLUMN_ZERO, re.MULTILINE)
 _CONTENT_LINE = re.compile(r"^([ \t]*)([^ \t\r\n#])", re.MULTILINE)
-CACHE_VERSION = 1
 
 Fingerprint = bytes
 
@@ -177,7 +179,7 @@ class ParseCache:
                 version, pieces = pickle.load(stream)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
             return
-        if version == CACHE_VERSION and isinstance(pieces, dict):
+        if version == _cache_version() and isinstance(pieces, dict):
             self.pieces.update(pieces)
             self.used[name] = pieces
             self.saved[name] = _stamp(pieces)
@@ -196,10 +198,15 @@ class ParseCache:
         if self.saved.get(name) == stamp:
             return
         try:
-            write_atomically(path, pickle.dumps((CACHE_VERSION, used), protocol=5))
+            write_atomically(path, pickle.dumps((_cache_version(), used), protocol=5))
         except OSError:
             return  # a cache that cannot be written only costs time
         self.saved[name] = stamp
+
+
+def _cache_version() -> str:
+    """What the pieces in a cache folder were parsed by: the generator's code and PyYAML."""
+    return f"{code_digest()} PyYAML {yaml.__version__}"
 
 
 def _stamp(pieces: dict[bytes, _Piece]) -> bytes:

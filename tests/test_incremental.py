@@ -23,7 +23,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator import pages, paths, templates
+from generator import pages, paths, templates, version
 from generator.load import load_catalog, load_project
 from generator.site import PageStore, Settings, read_seed_texts, render_site
 from generator.storage import ParseCache
@@ -204,6 +204,19 @@ def test_an_edit_to_one_claim_renders_only_the_pages_that_show_it(tmp_path: Path
     }
     lists = ("claims/", "sources/", "verdicts/", "claimants/")
     assert {path for path in stored.rendered if path.startswith(lists)} == shown
+
+
+def test_pages_made_by_other_code_are_rendered_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = load_project(REPO / "claims.yaml")
+    seeds = read_seed_texts(project.catalog, REPO)
+    claim_pages = [paths.claim(claim.id) for claim in project.catalog.claims]
+    PageStore(tmp_path).render(project, seeds, SETTINGS)
+    again = PageStore(tmp_path).render(project, seeds, SETTINGS)
+    assert not set(claim_pages) & set(again.rendered)
+    monkeypatch.setattr(version, "code_digest", lambda: "another version of the generator")
+    assert set(claim_pages) <= set(PageStore(tmp_path).render(project, seeds, SETTINGS).rendered)
 
 
 def test_the_real_archive_renders_the_same_incrementally(tmp_path: Path) -> None:

@@ -43,8 +43,27 @@ def test_a_site_whose_pages_are_unchanged_reuses_its_index(
     def refuse(*arguments: Any, **options: Any) -> None:
         raise AssertionError("indexed again, although no page changed")
 
-    monkeypatch.setattr(search.subprocess, "run", refuse)
+    monkeypatch.setattr(search.subprocess, "Popen", refuse)
     build_in_process(project)
+    assert index_files(project.site / "pagefind") == first
+
+
+def test_an_index_made_by_other_code_is_made_again(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_in_process(project)
+    first = index_files(project.site / "pagefind")
+    runs: list[list[str]] = []
+    real_popen = search.subprocess.Popen
+
+    def counting(command: list[str], **options: Any) -> Any:
+        runs.append(command)
+        return real_popen(command, **options)
+
+    monkeypatch.setattr(search.subprocess, "Popen", counting)
+    monkeypatch.setattr(search, "code_digest", lambda: "another version of the generator")
+    build_in_process(project)
+    assert runs
     assert index_files(project.site / "pagefind") == first
 
 

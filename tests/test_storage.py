@@ -133,6 +133,25 @@ def test_the_cache_folder_is_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert records is not None and records.data == expected
 
 
+def test_a_cache_folder_written_by_other_code_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (REPO / "claims.yaml").read_text("utf-8")
+    assert ParseCache(tmp_path).read_records("claims.yaml", text) is not None
+    parsed: list[str] = []
+    real_parse = yamlsource.parse
+
+    def counting_parse(piece: str, **options: int) -> yamlsource.Document:
+        parsed.append(piece)
+        return real_parse(piece, **options)
+
+    monkeypatch.setattr(yamlsource, "parse", counting_parse)
+    monkeypatch.setattr(storage, "code_digest", lambda: "another version of the generator")
+    records = ParseCache(tmp_path).read_records("claims.yaml", text)
+    assert records is not None and records.data == exact(text)
+    assert len(parsed) > 1
+
+
 def split_project(tmp_path: Path) -> Path:
     """The repository's claims.yaml with its claims moved to claims.d/, one file per month."""
     shutil.copytree(REPO / "seeds", tmp_path / "seeds")

@@ -103,3 +103,18 @@ def test_the_pre_commit_hook_runs_the_check_locally() -> None:
     assert hook["entry"] == "make check"
     assert re.fullmatch(hook["files"], "claims.yaml")
     assert re.fullmatch(hook["files"], "claims/2024-10.yaml"), "included claims files too"
+
+
+@pytest.mark.parametrize("name", ["pull-request.yml", "publish.yml"])
+def test_the_build_starts_from_the_cache_of_an_earlier_run(name: str) -> None:
+    listed = steps(load(name))
+    caches = [step for step in listed if step.get("uses", "").startswith("actions/cache@")]
+    assert len(caches) == 1
+    options = caches[0]["with"]
+    assert options["path"] == ".cache/factcheck"
+    # Any earlier run's cache with the same pinned packages; this run saves its own.
+    assert "hashFiles('constraints.txt')" in options["key"]
+    assert options["key"].startswith(options["restore-keys"])
+    assert options["key"].endswith("${{ github.sha }}")
+    runs = [step.get("run") for step in listed]
+    assert listed.index(caches[0]) < runs.index("make site")
