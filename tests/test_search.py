@@ -39,13 +39,23 @@ def test_a_site_whose_pages_are_unchanged_reuses_its_index(
     build_in_process(project)
     first = index_files(project.site / "pagefind")
     assert any(name.startswith("fragment/") for name in first)
-
-    def refuse(*arguments: Any, **options: Any) -> None:
-        raise AssertionError("indexed again, although no page changed")
-
-    monkeypatch.setattr(search.subprocess, "Popen", refuse)
+    runs = count_pagefind_runs(monkeypatch)
     build_in_process(project)
+    assert runs == []
     assert index_files(project.site / "pagefind") == first
+
+
+def count_pagefind_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The commands of the Pagefind runs from now on, as they start."""
+    runs: list[list[str]] = []
+    start = search.subprocess.Popen
+
+    def counting(command: list[str], **options: Any) -> Any:
+        runs.append(command)
+        return start(command, **options)
+
+    monkeypatch.setattr(search.subprocess, "Popen", counting)
+    return runs
 
 
 def test_an_index_made_by_other_code_is_made_again(
@@ -53,14 +63,7 @@ def test_an_index_made_by_other_code_is_made_again(
 ) -> None:
     build_in_process(project)
     first = index_files(project.site / "pagefind")
-    runs: list[list[str]] = []
-    real_popen = search.subprocess.Popen
-
-    def counting(command: list[str], **options: Any) -> Any:
-        runs.append(command)
-        return real_popen(command, **options)
-
-    monkeypatch.setattr(search.subprocess, "Popen", counting)
+    runs = count_pagefind_runs(monkeypatch)
     monkeypatch.setattr(search, "code_digest", lambda: "another version of the generator")
     build_in_process(project)
     assert runs
@@ -222,14 +225,7 @@ def test_an_edit_re_indexes_only_the_shard_that_holds_the_page(
     html = page.read_text("utf-8")
     assert "<h2" in html
     page.write_text(html.replace("<h2", "<p>ferry ferry</p><h2", 1), "utf-8")
-    runs: list[list[str]] = []
-    start = search.subprocess.Popen
-
-    def counting(arguments: list[str], **options: Any) -> Any:
-        runs.append(arguments)
-        return start(arguments, **options)
-
-    monkeypatch.setattr(search.subprocess, "Popen", counting)
+    runs = count_pagefind_runs(monkeypatch)
     search.index_site(project.site, cache, shard_pages=3)
     assert len(runs) == 1
     assert "ferry ferry" in indexed_text_of_all_shards(project.site)

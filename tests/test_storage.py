@@ -100,13 +100,8 @@ def test_any_edit_reads_the_same_in_pieces_or_falls_back(data: st.DataObject) ->
         assert records.data == expected
 
 
-def test_an_edit_parses_only_the_changed_claim(monkeypatch: pytest.MonkeyPatch) -> None:
-    text = (REPO / "claims.yaml").read_text("utf-8")
-    cache = ParseCache()
-    assert cache.read_records("claims.yaml", text) is not None
-    edited = text.replace("    summary: ", "    summary: Edited. ", 1)
-    assert edited != text
-    expected = exact(edited)
+def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The YAML texts parsed from now on."""
     parsed: list[str] = []
     real_parse = yamlsource.parse
 
@@ -115,6 +110,17 @@ def test_an_edit_parses_only_the_changed_claim(monkeypatch: pytest.MonkeyPatch) 
         return real_parse(piece, **options)
 
     monkeypatch.setattr(yamlsource, "parse", counting_parse)
+    return parsed
+
+
+def test_an_edit_parses_only_the_changed_claim(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (REPO / "claims.yaml").read_text("utf-8")
+    cache = ParseCache()
+    assert cache.read_records("claims.yaml", text) is not None
+    edited = text.replace("    summary: ", "    summary: Edited. ", 1)
+    assert edited != text
+    expected = exact(edited)
+    parsed = count_parses(monkeypatch)
     records = cache.read_records("claims.yaml", edited)
     assert records is not None and records.data == expected
     assert len(parsed) == 1 and "Edited. " in parsed[0]
@@ -138,14 +144,7 @@ def test_a_cache_folder_written_by_other_code_is_not_used(
 ) -> None:
     text = (REPO / "claims.yaml").read_text("utf-8")
     assert ParseCache(tmp_path).read_records("claims.yaml", text) is not None
-    parsed: list[str] = []
-    real_parse = yamlsource.parse
-
-    def counting_parse(piece: str, **options: int) -> yamlsource.Document:
-        parsed.append(piece)
-        return real_parse(piece, **options)
-
-    monkeypatch.setattr(yamlsource, "parse", counting_parse)
+    parsed = count_parses(monkeypatch)
     monkeypatch.setattr(storage, "code_digest", lambda: "another version of the generator")
     records = ParseCache(tmp_path).read_records("claims.yaml", text)
     assert records is not None and records.data == exact(text)
