@@ -29,6 +29,7 @@ import gc
 import hashlib
 import html
 import importlib.metadata
+import json
 import logging
 import multiprocessing
 import secrets
@@ -69,7 +70,7 @@ from generator import (
 )
 from generator.fragments import SharedFragments
 from generator.htmlcache import HtmlCache
-from generator.load import load_project
+from generator.load import Project, load_project
 from generator.problems import CatalogError
 from generator.rules import SeedError
 from generator.site import PageStore, Settings, Stored, read_seed_texts
@@ -86,6 +87,12 @@ HTML_CACHE_VERSION = " ".join(
 FULL_COLLECTIONS_EVERY = 1000
 """Collections of the middle generation between two full ones (Python's default is 10)."""
 log = logging.getLogger("mkdocs.plugins.factcheck")
+
+PREVIEW_PROBLEMS = "preview-problems.json"
+"""Under serve, the problems of the claims files, which assets/preview.js shows on every page:
+an empty object while they have none."""
+PREVIEW_SCRIPT = "assets/preview.js"
+"""In the theme's folder (site_templates/overrides); builds leave it out."""
 
 SEARCH_INDEX_BUILT = "Search index built in"
 """What the preview logs when its search index, built in the background, is ready."""
@@ -111,6 +118,9 @@ class _Memory:
     linked: dict[Path, dict[str, Path]] = field(default_factory=dict)
     """The cards linked into each output folder by the last build there."""
     pagefind: threading.Thread | None = None
+    last_good: tuple[Project, dict[str, str]] | None = None
+    """The records and seed texts of the last build that read them without problems: what the
+    preview shows while they have some."""
 
 
 # By project folder and site URL: `mkdocs serve` publishes at its own address, so its pages
@@ -156,6 +166,9 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         """What the published site's folders that are not pages were made from, by folder."""
         self.nav_urls: set[str] = set()
         self.search_index: search.IndexWhileWriting | None = None
+        self.problems: dict[str, str] = {}
+        """Under serve, what is wrong with the claims files, when the preview shows the last
+        version that built (PREVIEW_PROBLEMS)."""
         """A full build's search index, made while the pages are written."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -181,6 +194,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         if self.is_serve:
             # The preview has no use for a sitemap, which lists every page on every rebuild.
             config.theme.static_templates.discard("sitemap.xml")
+            config.extra["factcheck_preview_script"] = PREVIEW_SCRIPT
         return config
 
     def _memory(self) -> _Memory:
@@ -207,14 +221,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         self.converted.clear()  # left over only by a build that failed half-way
         self.packed.clear()
         memory.builds += 1
-        try:
-            project = load_project(path, cache=memory.parse_cache)
-        except CatalogError as error:
-            files = list(dict.fromkeys(problem.file for problem in error.problems))
-            has = "has" if len(files) == 1 else "have"
-            raise PluginError(
-                f"{', '.join(files)} {has} problems; nothing was built:\n{error}"
-            ) from None
+        project, seeds = self._read_sources(path, memory)
         # Records and caches live as long as the process: keep the garbage collector from
         # walking through them again and again during the build (seconds on a large archive).
         # Nothing thaws them, which would have the next rebuild's collections walk every record
@@ -228,10 +235,6 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         young, middle, _ = gc.get_threshold()
         gc.set_threshold(young, middle, FULL_COLLECTIONS_EVERY)
         templates.environment().bytecode_cache = self._compiled_templates("pages")
-        try:
-            seeds = read_seed_texts(project.catalog, path.parent)
-        except SeedError as error:
-            raise PluginError(f"{error}; nothing was built") from None
         try:
             # Cards are drawn in another process while the pages are rendered and built, and
             # join the site when the build is done. A store with no pages renders every claim
@@ -253,8 +256,30 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         self._watch()  # `split`, or a new pattern under `include:`, adds files to watch
         self.newest_change = metadata.newest_change(project.catalog.claims)
 
+    def _read_sources(self, path: Path, memory: _Memory) -> tuple[Project, dict[str, str]]:
+        """The records and the seed texts. When they have problems, a build stops; the preview
+        goes on showing what it showed, says what is wrong on every page (`on_post_build`),
+        and so stays at hand until the problems are fixed."""
+        try:
+            project = load_project(path, cache=memory.parse_cache)
+            seeds = read_seed_texts(project.catalog, path.parent)
+        except (CatalogError, SeedError) as error:
+            headline, problems = _problems(error)
+            if not self.is_serve or memory.last_good is None:
+                raise PluginError(_message(headline, "nothing was built", problems)) from None
+            shown = "the preview shows the last version that built until they are fixed"
+            log.error(_message(headline, shown, problems))
+            self.problems = {"headline": f"{headline}; {shown}.", "details": problems}
+            return memory.last_good
+        self.problems = {}
+        memory.last_good = (project, seeds)
+        return project, seeds
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.stored is not None
+        script = files.get_file_from_path(PREVIEW_SCRIPT)
+        if script is not None and not self.is_serve:
+            files.remove(script)
         self.state = self._output_state(config, files)
         if self.staging is not None:
             self.published = self.records.read(self.staging.target).get("folders", {})
@@ -493,6 +518,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         if not self.is_dirty:
             cards.prune_cards(self.cache / "cards", set(self.cards.values()))
         if self.is_serve:
+            output.write_atomically(site / PREVIEW_PROBLEMS, json.dumps(self.problems).encode())
             self._index_in_background(site)
         else:
             try:
@@ -586,6 +612,19 @@ class _GeneratedPage(Page):
 _DRAWING = concurrent.futures.ProcessPoolExecutor(
     max_workers=1, mp_context=multiprocessing.get_context("forkserver")
 )
+
+
+def _problems(error: CatalogError | SeedError) -> tuple[str, str]:
+    """What is wrong, in a few words, and the problems one a line (a seed file's is the first)."""
+    if isinstance(error, SeedError):
+        return str(error), ""
+    files = list(dict.fromkeys(problem.file for problem in error.problems))
+    has = "has" if len(files) == 1 else "have"
+    return f"{', '.join(files)} {has} problems", str(error)
+
+
+def _message(headline: str, outcome: str, problems: str) -> str:
+    return f"{headline}; {outcome}:\n{problems}" if problems else f"{headline}; {outcome}"
 
 
 def _nav_paths(nav: object) -> set[str]:

@@ -16,6 +16,8 @@ from mkdocs.config import load_config
 REPO = Path(__file__).resolve().parent.parent
 VALID = REPO / "tests" / "fixtures" / "valid"
 MKDOCS = Path(sys.executable).with_name("mkdocs")
+CHROMIUM = "/usr/bin/chromium"
+"""Debian's Chromium, which Playwright drives (`make browser-deps` installs it)."""
 
 # Hand-written pages that the generated pages and snippets link to or land in.
 PAGES = {

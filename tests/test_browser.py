@@ -15,13 +15,12 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect, 
 
 from generator import search
 from tests.conftest import REPO
-from tests.projects import dump_claims, make_project
+from tests.projects import CHROMIUM, dump_claims, make_project
 from tests.siteserver import serve
 from tests.test_hostile import TEXT_VECTORS, hostile_catalog
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = REPO / "screenshots"
 CLAIM = "claims/training-bases/"

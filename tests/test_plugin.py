@@ -19,7 +19,7 @@ from mkdocs.exceptions import Abort
 
 from generator import plugin
 from generator.fragments import SharedFragments
-from generator.plugin import FactCheckPlugin
+from generator.plugin import PREVIEW_PROBLEMS, PREVIEW_SCRIPT, FactCheckPlugin
 from generator.templates import TEMPLATES
 from tests.projects import VALID, Project, dump_claims, make_project
 
@@ -264,3 +264,11 @@ def test_a_preview_says_why_its_search_index_was_not_built(
         plugin._index_quietly(tmp_path)
     assert "search index not built: pagefind failed" in caplog.text
     assert "did not contain any html files" in caplog.text
+
+
+def test_a_build_leaves_out_what_only_the_preview_uses(fixture_site: Path) -> None:
+    assert not (fixture_site / PREVIEW_SCRIPT).exists()
+    assert not (fixture_site / PREVIEW_PROBLEMS).exists()
+    pages = list(fixture_site.rglob("*.html"))
+    assert pages
+    assert not any("preview.js" in page.read_text("utf-8") for page in pages)

@@ -12,9 +12,18 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
-from bench.preview import ENVIRONMENT, SERVE, free_port, wait_for, wait_for_search_index
-from tests.projects import Project, make_project
+from bench.preview import (
+    ENVIRONMENT,
+    SERVE,
+    fetch,
+    free_port,
+    wait_for,
+    wait_for_search_index,
+)
+from generator.plugin import PREVIEW_PROBLEMS
+from tests.projects import CHROMIUM, Project, make_project
 
 
 class Preview(NamedTuple):
@@ -72,3 +81,40 @@ def test_the_preview_follows_claims_moved_into_new_files(preview: Preview) -> No
     time.sleep(1.5)  # the rebuild that the split itself started
     moved[0].write_text(edited, "utf-8")
     wait_for(url + f"claims/{claim_id}/", "Edited after the split.", timeout=30)
+
+
+def test_claims_with_problems_leave_the_preview_showing_the_last_version_that_built(
+    preview: Preview,
+) -> None:
+    # MkDocs' own server holds every request after a failed rebuild until one succeeds; the
+    # preview instead goes on serving, and every page says at its top what is wrong.
+    project, url, log = preview
+    claims = project.root / "claims.yaml"
+    text = claims.read_text("utf-8")
+    page = url + "claims/ferry-300/"
+    # Text from the claims file reaches the notice only as text.
+    hostile = "rating: <img src=x onerror=document.title='run'>"
+    broken = text.replace("    rating: wrong\n", f"    {hostile}\n", 1)
+    assert broken != text
+    claims.write_text(broken.replace("operator lists 250 seats", "operator lists 260 seats"))
+    wait_for(url + PREVIEW_PROBLEMS, "onerror", timeout=30)
+    assert "operator lists 250 seats" in (fetch(page) or "")
+    assert "claims.yaml has problems; the preview shows the last version" in log.read_text()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        try:
+            shown = browser.new_page()
+            shown.goto(page)
+            notice = shown.locator(".fc-preview-problems[role=alert]")
+            expect(notice).to_contain_text("claims.yaml has problems")
+            expect(notice).to_contain_text("claims.yaml:66:13: claims[0].rating:")
+            expect(notice).to_contain_text("<img src=x")
+            assert notice.locator("img").count() == 0
+            assert shown.title() != "run"
+            # Fixed: the page reloads itself, with the edit and without the notice.
+            claims.write_text(text.replace("operator lists 250 seats", "operator lists 260 seats"))
+            expect(shown.locator("article")).to_contain_text("260 seats", timeout=30_000)
+            expect(notice).to_have_count(0)
+        finally:
+            browser.close()
+    assert fetch(url + PREVIEW_PROBLEMS) == "{}"

@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO
+from tests.projects import CHROMIUM
 from tests.siteserver import serve
 
 pytestmark = pytest.mark.validators
 
-CHROMIUM = "/usr/bin/chromium"
 NODE_BIN = REPO / "node_modules" / ".bin"
 VNU_JAR = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 REPORTS = REPO / "reports"
