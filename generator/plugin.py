@@ -494,7 +494,14 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         assert self.stored is not None
         if name not in self.stored.snippets:
             known = ", ".join(sorted(self.stored.snippets)) or "none"
-            raise PluginError(f"{page.file.src_uri}: unknown snippet '{name}' (known: {known})")
+            problem = f"{page.file.src_uri}: unknown snippet '{name}' (known: {known})"
+            if not self.is_serve:
+                raise PluginError(problem)
+            # The preview goes on, and the page shows the problem where the snippet would be
+            # until its source changes and it is built again.
+            log.error(problem)
+            notice = f"<p>{html.escape(problem)}</p>"
+            return f'<div class="fc-preview-problems" role="alert">{notice}</div>'
         return self.stored.snippets[name]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -85,6 +85,18 @@ def test_broken_claims_file_fails_the_build_and_keeps_the_previous_site(tmp_path
     assert after == before
 
 
+def test_an_unknown_snippet_fails_the_build_and_names_the_snippets_there_are(
+    tmp_path: Path,
+) -> None:
+    project = copy_project(GOLDEN, tmp_path / "project")
+    (project / "content" / "extra.md").write_text("# Extra\n\n<!-- factcheck:verdict-count -->\n")
+    result = mkdocs("build", cwd=project)
+    assert result.returncode == 1
+    assert "extra.md: unknown snippet 'verdict-count' (known: " in result.stderr
+    assert "verdict-counts" in result.stderr.split("unknown snippet", 1)[1]
+    assert "Traceback" not in result.stderr
+
+
 def test_every_link_between_pages_of_the_built_site_resolves(real_site: Path) -> None:
     # Generated pages link in raw HTML, which MkDocs does not check: check every link here,
     # and every anchor it names.

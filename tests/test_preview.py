@@ -118,3 +118,13 @@ def test_claims_with_problems_leave_the_preview_showing_the_last_version_that_bu
         finally:
             browser.close()
     assert fetch(url + PREVIEW_PROBLEMS) == "{}"
+
+
+def test_an_unknown_snippet_shows_on_its_page_in_the_preview(preview: Preview) -> None:
+    project, url, _ = preview
+    page = project.root / "content" / "extra.md"
+    page.write_text("# Extra\n\n<!-- factcheck:verdict-count -->\n", "utf-8")
+    wait_for(url + "extra/", "unknown snippet &#x27;verdict-count&#x27;", timeout=30)
+    page.write_text("# Extra\n\n<!-- factcheck:verdict-counts -->\n", "utf-8")
+    wait_for(url + "extra/", 'class="fc-counts"', timeout=30)
+    assert "unknown snippet" not in (fetch(url + "extra/") or "")
