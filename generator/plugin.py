@@ -166,10 +166,10 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         """What the published site's folders that are not pages were made from, by folder."""
         self.nav_urls: set[str] = set()
         self.search_index: search.IndexWhileWriting | None = None
-        self.problems: dict[str, str] = {}
-        """Under serve, what is wrong with the claims files, when the preview shows the last
-        version that built (PREVIEW_PROBLEMS)."""
         """A full build's search index, made while the pages are written."""
+        self.problems: dict[str, str] = {}
+        """Under serve, what is wrong with the claims files or seeds, while the preview shows
+        the last version that built (PREVIEW_PROBLEMS)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs build` writes into a staging folder that replaces site_dir only when the
