@@ -4,7 +4,8 @@ Material renders the navigation, the header's tools, the footer and its script s
 every page. For a page outside the navigation (every claim, source and claimant page) those
 parts do not depend on the page: only their relative links do, and those depend only on the
 page's folder. Rendered once per folder, they cost one render instead of one per page, which
-at archive size is most of the theme's time.
+at archive size is most of the theme's time. A table of contents depends only on the page's
+headings, which every claim page shares with the next.
 """
 
 from __future__ import annotations
@@ -54,6 +55,46 @@ class SharedFragments:
         self, context: jinja2.runtime.Context, name: str, caller: Callable[[], str]
     ) -> str:
         key = self.key(name, context.get("page"))
+        if key is None:
+            return caller()
+        if key not in self.rendered:
+            self.rendered[key] = caller()
+        return self.rendered[key]
+
+
+class SharedTocs:
+    """The `shared_toc` template function: `{% call shared_toc() %}…{% endcall %}` around the
+    theme's table of contents.
+
+    Material renders a page's table of contents twice (in the drawer and in the sidebar), and
+    it shows nothing but the page's headings: their titles, levels and `#` anchors. Rendered
+    once for each set of headings, every claim page, which has the same headings as the next,
+    costs one render instead of two per page. One instance serves one build.
+    """
+
+    def __init__(self) -> None:
+        self.rendered: dict[tuple[object, ...], str] = {}
+
+    @staticmethod
+    def key(toc: Any) -> tuple[object, ...] | None:
+        """What the table of contents `toc` shows; None when it must be rendered (a heading
+        that carries more than its title, level and anchor)."""
+        try:
+            items = list(toc)
+        except TypeError:
+            return None
+        key: list[object] = []
+        for item in items:
+            children = SharedTocs.key(getattr(item, "children", ()))
+            if children is None or getattr(item, "typeset", None) is not None:
+                return None
+            fields = (getattr(item, name, None) for name in ("url", "title", "level"))
+            key.append((*fields, children))
+        return tuple(key)
+
+    @jinja2.pass_context
+    def __call__(self, context: jinja2.runtime.Context, caller: Callable[[], str]) -> str:
+        key = self.key(getattr(context.get("page"), "toc", None))
         if key is None:
             return caller()
         if key not in self.rendered:

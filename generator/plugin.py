@@ -68,7 +68,7 @@ from generator import (
     sitemap,
     templates,
 )
-from generator.fragments import SharedFragments
+from generator.fragments import SharedFragments, SharedTocs
 from generator.htmlcache import HtmlCache
 from generator.load import Project, load_project
 from generator.problems import CatalogError
@@ -340,6 +340,7 @@ class FactCheckPlugin(BasePlugin[FactCheckConfig]):
         self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
         env.globals["shared"] = SharedFragments(self.nav_urls, (file.dest_uri for file in files))
+        env.globals["shared_toc"] = SharedTocs()
         env.bytecode_cache = self._compiled_templates(f"theme-{mkdocs.__version__}")
         if self.search_index is not None:
             self._start_search_index(self.search_index, files, config)

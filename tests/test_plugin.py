@@ -18,7 +18,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from generator import plugin
-from generator.fragments import SharedFragments
+from generator.fragments import SharedFragments, SharedTocs
 from generator.plugin import PREVIEW_PROBLEMS, PREVIEW_SCRIPT, FactCheckPlugin
 from generator.templates import TEMPLATES
 from tests.projects import VALID, Project, dump_claims, make_project
@@ -110,6 +110,63 @@ def test_shared_fragments_leave_every_page_as_rendering_each_page_alone_would(
 
     monkeypatch.setattr(SharedFragments, "key", lambda self, name, page: None)
     assert build_in_process(project) == shared
+
+
+def test_tables_of_contents_are_rendered_once_for_each_set_of_headings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = yaml.safe_load((VALID / "claims.yaml").read_text("utf-8"))
+    for number in (301, 302):
+        twin = copy.deepcopy(data["claims"][0])
+        twin["id"], twin["short"] = f"ferry-{number}", f"Claim {number}, of the same shape"
+        data["claims"].append(twin)
+    project = make_project(tmp_path / "project", dump_claims(data))
+    monkeypatch.chdir(project.root)
+    tocs: list[SharedTocs] = []
+    start = SharedTocs.__init__
+
+    def recorded(self: SharedTocs) -> None:
+        start(self)
+        tocs.append(self)
+
+    monkeypatch.setattr(SharedTocs, "__init__", recorded)
+    shared = build_in_process(project)
+    (toc,) = tocs
+    claim_pages = [shared[f"claims/ferry-{number}/index.html"] for number in (300, 301, 302)]
+    # The three claims' pages each show one table of contents twice, rendered once for all.
+    in_claims = [
+        html
+        for html in toc.rendered.values()
+        if all(page.count(html.encode()) == 2 for page in claim_pages)
+    ]
+    assert len(in_claims) == 1
+    assert 'href="#evidence"' in in_claims[0]
+
+    monkeypatch.setattr(SharedTocs, "key", staticmethod(lambda toc: None))
+    assert build_in_process(project) == shared
+
+
+def test_tables_of_contents_are_shared_only_by_pages_with_the_same_headings() -> None:
+    def heading(title: str, url: str, level: int = 2, **more: Any) -> SimpleNamespace:
+        return SimpleNamespace(
+            **{"title": title, "url": url, "level": level, "children": []} | more
+        )
+
+    def key(*headings: SimpleNamespace) -> tuple[object, ...] | None:
+        return SharedTocs.key(list(headings))
+
+    evidence = heading("Evidence", "#evidence")
+    assert key(heading("Analysis", "#analysis"), evidence) == key(
+        heading("Analysis", "#analysis"), heading("Evidence", "#evidence")
+    )
+    assert key(evidence) != key(heading("Evidence &amp; sources", "#evidence"))
+    assert key(evidence) != key(heading("Evidence", "#evidence-1"))
+    assert key(evidence) != key(heading("Evidence", "#evidence", level=3))
+    nested = heading("Analysis", "#analysis", children=[evidence])
+    assert key(nested) != key(heading("Analysis", "#analysis"), evidence)
+    # A heading that shows more than its title is rendered on its own page.
+    assert key(heading("Evidence", "#evidence", typeset={"title": "<em>Evidence</em>"})) is None
+    assert SharedTocs.key(None) is None
 
 
 def test_pages_share_fragments_only_with_pages_whose_links_read_the_same() -> None:
@@ -224,11 +281,12 @@ MATERIAL_COPY = re.compile(r"Material ([0-9.]+)'s partials/([a-z-]+\.html)")
 
 
 def test_copies_of_materials_partials_follow_the_installed_material() -> None:
-    # Material has no block for the header's search slot or the drawer's first entry, so
-    # three partials are copies with small changes: an upgrade of Material must merge its own.
+    # Material has no block for the header's search slot, the drawer's first entry or the table
+    # of contents, so four partials are copies with small changes: an upgrade of Material must
+    # merge its own.
     installed = importlib.metadata.version("mkdocs-material")
     copies = sorted((TEMPLATES / "overrides" / "partials").glob("*.html"))
-    assert [path.name for path in copies] == ["header.html", "nav.html", "search.html"]
+    assert [path.name for path in copies] == ["header.html", "nav.html", "search.html", "toc.html"]
     for path in copies:
         match = MATERIAL_COPY.search(path.read_text("utf-8"))
         assert match is not None, f"{path.name} does not say which partial of Material it copies"
