@@ -68,8 +68,8 @@ class SharedTocs:
 
     Material renders a page's table of contents twice (in the drawer and in the sidebar), and
     it shows nothing but the page's headings: their titles, levels and `#` anchors. Rendered
-    once for each set of headings, every claim page, which has the same headings as the next,
-    costs one render instead of two per page. One instance serves one build.
+    once for each set of headings, the claim pages, which all have the same headings, cost one
+    render between them instead of two each. One instance serves one build.
     """
 
     def __init__(self) -> None:
