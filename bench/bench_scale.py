@@ -344,24 +344,60 @@ def main() -> None:
     result = table(rows)
     print(result)
     if arguments.write:
-        arguments.write.write_text(report(result, arguments.runs), "utf-8")
+        before = arguments.write.read_text("utf-8") if arguments.write.is_file() else ""
+        latest = run_report(result, arguments.runs, date.today(), commit())
+        arguments.write.write_text(report(latest, before), "utf-8")
 
 
-def report(result: str, runs: int) -> str:
-    """BENCHMARKS.md: the table, when and where it was measured, and what it measures."""
-    measured = __doc__.split("in one run:\n", 1)[1].split("\nTimes are", 1)[0]
+TITLE = "# Benchmarks\n"
+COLUMNS = "## What the columns measure\n"
+EARLIER = "## Earlier runs\n"
+
+
+def run_report(result: str, runs: int, day: date, revision: str) -> str:
+    """One run: the table, and when, where and on what code it was measured."""
     return (
-        "# Benchmarks\n\n"
-        f"Measured on {date.today().isoformat()} on {machine()}, by `make bench` "
+        f"Measured on {day.isoformat()}, at `{revision}`, on {machine()}, by `make bench` "
         f"(`bench/bench_scale.py --runs {runs}`). Archives come from `bench/make_corpus.py`: "
         "realistic claims of about 3.5 KB of YAML each.\n\n"
-        f"{result}\n\n"
+        f"{result}\n"
+    )
+
+
+def report(latest: str, before: str) -> str:
+    """BENCHMARKS.md: the `latest` run, what the columns measure, and the earlier runs: the
+    run that `before` (the file as it was) led with, first, then those it kept."""
+    measured = __doc__.split("in one run:\n", 1)[1].split("\nTimes are", 1)[0]
+    earlier = ""
+    if before.startswith(TITLE) and COLUMNS in before:
+        last, _, rest = before.removeprefix(TITLE).partition(COLUMNS)
+        kept = rest.partition(EARLIER)[2].strip()
+        day = re.search(r"Measured on (\d{4}-\d{2}-\d{2})", last)
+        heading = f"### {day.group(1)}" if day else "### An earlier run"
+        earlier = f"{heading}\n\n{last.strip()}\n\n{kept}".strip() + "\n"
+    return (
+        f"{TITLE}\n{latest.strip()}\n\n{COLUMNS}\n"
         "What each column measures, for each archive size:\n"
         f"{measured}\n\n"
         "Times are medians of the rounds: each builds cold, the floor, warm and after an "
         "edit in turn, or only once where a cold build takes over a minute. "
         "Ratios compare with the floor measured in the same run, because this machine is "
-        "shared and its speed varies from run to run.\n"
+        "shared and its speed varies from run to run.\n\n"
+        f"{EARLIER}\n{earlier}"
+    )
+
+
+def commit() -> str:
+    """The code measured: the repository's commit, marked when files differ from it."""
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*arguments: str) -> str:
+        done = subprocess.run(["git", *arguments], cwd=root, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    revision = git("rev-parse", "--short", "HEAD") or "unknown code"
+    return revision + (
+        " with changes" if git("status", "--porcelain", "--untracked-files=no") else ""
     )
 
 
