@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import socket
 import statistics
 import subprocess
@@ -29,6 +30,17 @@ from generator.plugin import SEARCH_INDEX_BUILT
 
 SERVE = ["-m", "mkdocs", "serve", "--livereload", "--dirty", "--no-strict"]
 ENVIRONMENT = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop a preview as Ctrl-C does, so that MkDocs removes the site it built in a temporary
+    folder (a SIGTERM leaves it behind: about 0.8 GB at 10,000 claims)."""
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def free_port() -> int:
@@ -131,8 +143,7 @@ def _timed_edits(
             time.sleep(1)
         return latencies
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
 
 
 def main() -> None:
