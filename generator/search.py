@@ -165,6 +165,9 @@ class IndexWhileWriting:
         """Shards whose pages are all written, and not yet sent to be indexed."""
         self.indexing: list[Future[None]] = []
         self.workers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind")
+        self.linking = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind-links")
+        """Links each shard's pages into a scratch folder while Pagefind indexes the one before,
+        and removes the folders Pagefind is done with: file system work, off Pagefind's path."""
         self.how = _how(self.shard_pages)
 
     def shard(self, relative: str) -> int:
@@ -215,6 +218,7 @@ class IndexWhileWriting:
                 job.result()
         finally:
             self.workers.shutdown()
+            self.linking.shutdown()
         html_files = self.site_dir.rglob("*.html")
         on_disk = {path.relative_to(self.site_dir).as_posix() for path in html_files}
         if not self.is_sound or on_disk != set(self.shard_of) or any(self.left.values()):
@@ -228,6 +232,7 @@ class IndexWhileWriting:
     def cancel(self) -> None:
         """Stop indexing: the build failed."""
         self.workers.shutdown(wait=False, cancel_futures=True)
+        self.linking.shutdown(wait=False, cancel_futures=True)
 
     def _index_done(self) -> None:
         if not self.done or not self.is_sound:
@@ -238,9 +243,19 @@ class IndexWhileWriting:
         for number in self.done:
             target = self.cache / _digest(self.how, vocabulary, shards[number])
             if not target.is_dir():
-                job = self.workers.submit(_index_shard, shards[number], vocabulary, target, False)
-                self.indexing.append(job)
+                linked = self.linking.submit(_linked_shard, shards[number], vocabulary, self.cache)
+                self.indexing.append(self.workers.submit(self._index_linked, linked, target))
         self.done.clear()
+
+    def _index_linked(self, linked: Future[Path], target: Path) -> None:
+        scratch = linked.result()
+        try:
+            _run_pagefind(scratch, target, is_background=False)
+        finally:
+            try:
+                self.linking.submit(shutil.rmtree, scratch, ignore_errors=True)
+            except RuntimeError:  # cancelled: the build failed
+                shutil.rmtree(scratch, ignore_errors=True)
 
     def _vocabulary(self) -> str:
         """The site's words: the pages' and those of the other HTML files, read once."""
@@ -390,8 +405,19 @@ def _digest(how: str, vocabulary: str, pages: list[_Page]) -> str:
 
 def _index_shard(shard: list[_Page], vocabulary: str, target: Path, is_background: bool) -> None:
     """Index the shard's pages, linked into a folder of their own, into `target`."""
-    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
-        root = Path(scratch) / "site"
+    scratch = _linked_shard(shard, vocabulary, target.parent)
+    try:
+        _run_pagefind(scratch, target, is_background)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _linked_shard(shard: list[_Page], vocabulary: str, parent: Path) -> Path:
+    """A new scratch folder in `parent` with the shard's pages, linked, and the vocabulary page
+    in its `site` folder: what `_run_pagefind` indexes. The caller removes it."""
+    scratch = Path(tempfile.mkdtemp(dir=parent))
+    root = scratch / "site"
+    try:
         for page in shard:
             linked = root / page.relative
             linked.parent.mkdir(parents=True, exist_ok=True)
@@ -400,24 +426,32 @@ def _index_shard(shard: list[_Page], vocabulary: str, target: Path, is_backgroun
             words = root / VOCABULARY
             words.parent.mkdir(parents=True, exist_ok=True)
             words.write_text(_vocabulary_page(vocabulary), "utf-8")
-        index = Path(scratch) / "index"
-        command = [*_pagefind_command(), "--site", str(root), "--output-path", str(index)]
-        with subprocess.Popen(
-            [*command, *PAGEFIND_ARGUMENTS],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        ) as pagefind:
-            if is_background:
-                # Lowered once started: a function run in the child before it starts Pagefind
-                # (preexec_fn) can deadlock in a process with threads, such as the preview.
-                with contextlib.suppress(ProcessLookupError):
-                    os.setpriority(os.PRIO_PROCESS, pagefind.pid, 19)
-            out, err = pagefind.communicate()
-        if pagefind.returncode != 0:
-            raise SearchIndexError(f"pagefind failed:\n{out}{err}")
-        _sort_filters(index)
-        index.rename(target)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    return scratch
+
+
+def _run_pagefind(scratch: Path, target: Path, is_background: bool) -> None:
+    """Index the pages of a `_linked_shard` folder into `target`."""
+    index = scratch / "index"
+    command = [*_pagefind_command(), "--site", str(scratch / "site"), "--output-path", str(index)]
+    with subprocess.Popen(
+        [*command, *PAGEFIND_ARGUMENTS],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as pagefind:
+        if is_background:
+            # Lowered once started: a function run in the child before it starts Pagefind
+            # (preexec_fn) can deadlock in a process with threads, such as the preview.
+            with contextlib.suppress(ProcessLookupError):
+                os.setpriority(os.PRIO_PROCESS, pagefind.pid, 19)
+        out, err = pagefind.communicate()
+    if pagefind.returncode != 0:
+        raise SearchIndexError(f"pagefind failed:\n{out}{err}")
+    _sort_filters(index)
+    index.rename(target)
 
 
 @functools.cache

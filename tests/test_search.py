@@ -260,19 +260,19 @@ def test_a_build_indexes_shards_while_it_writes_pages_and_as_the_written_site_wo
     )
     indexed: list[set[str]] = []
     order: list[int] = []
-    index_shard, written = search._index_shard, search.IndexWhileWriting.written
+    linked_shard, written = search._linked_shard, search.IndexWhileWriting.written
 
-    def index_checking(shard: list[Any], *arguments: Any) -> None:
+    def linked_checking(shard: list[Any], *arguments: Any) -> Path:
         # Pagefind reads the pages as the build wrote them.
         assert all(search._hash(page.path.read_bytes()) == page.digest for page in shard)
         indexed.append({page.relative for page in shard})
-        index_shard(shard, *arguments)
+        return linked_shard(shard, *arguments)
 
     def noting(index: search.IndexWhileWriting, relative: str, *arguments: Any) -> None:
         written(index, relative, *arguments)
         order.append(index.shard(relative))
 
-    monkeypatch.setattr(search, "_index_shard", index_checking)
+    monkeypatch.setattr(search, "_linked_shard", linked_checking)
     monkeypatch.setattr(search.IndexWhileWriting, "written", noting)
     build_in_process(project)
     pages = [path.relative_to(project.site).as_posix() for path in project.site.rglob("*.html")]
