@@ -372,8 +372,8 @@ def report(latest: str, before: str) -> str:
     if before.startswith(TITLE) and COLUMNS in before:
         last, _, rest = before.removeprefix(TITLE).partition(COLUMNS)
         kept = rest.partition(EARLIER)[2].strip()
-        day = re.search(r"Measured on (\d{4}-\d{2}-\d{2})", last)
-        heading = f"### {day.group(1)}" if day else "### An earlier run"
+        when = re.search(r"Measured on (\d{4}-\d{2}-\d{2}(?:, at `[^`]+`)?)", last)
+        heading = f"### {when.group(1)}" if when else "### An earlier run"
         earlier = f"{heading}\n\n{last.strip()}\n\n{kept}".strip() + "\n"
     return (
         f"{TITLE}\n{latest.strip()}\n\n{COLUMNS}\n"

@@ -28,7 +28,7 @@ def test_a_new_run_leads_and_the_runs_before_it_follow_newest_first() -> None:
     assert earlier.count("Archives come from") == 2
     # Each earlier run under its date, the newest first, with its own table and commit.
     headings = [line for line in earlier.splitlines() if line.startswith("### ")]
-    assert headings == ["### 2026-11-22", "### 2026-11-21"]
+    assert headings == ["### 2026-11-22, at `c0ffee22`", "### 2026-11-21, at `c0ffee21`"]
     assert earlier.index("60.1 s") < earlier.index("`c0ffee21`") < earlier.index("70.7 s")
 
 
@@ -37,4 +37,4 @@ def test_notes_written_under_the_earlier_runs_by_hand_are_kept() -> None:
     before += "\n### Notes\n\nIndexing in shards costs time.\n"
     after = report(run(22, "60.1 s"), before)
     assert after.endswith("### Notes\n\nIndexing in shards costs time.\n")
-    assert after.index("### 2026-11-21") < after.index("### Notes")
+    assert after.index("### 2026-11-21, at `c0ffee21`") < after.index("### Notes")
