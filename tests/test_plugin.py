@@ -66,6 +66,16 @@ def build_in_process(project: Project) -> dict[str, bytes]:
     }
 
 
+def project_with_twins(tmp_path: Path, count: int) -> Project:
+    """The valid fixture with `count` more claims of the first claim's shape (ferry-301, ...)."""
+    data = yaml.safe_load((VALID / "claims.yaml").read_text("utf-8"))
+    for number in range(301, 301 + count):
+        twin = copy.deepcopy(data["claims"][0])
+        twin["id"], twin["short"] = f"ferry-{number}", f"Claim {number}, of the same shape"
+        data["claims"].append(twin)
+    return make_project(tmp_path / "project", dump_claims(data))
+
+
 def test_a_changed_theme_template_shows_in_the_next_build_despite_its_compiled_copy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -115,12 +125,7 @@ def test_shared_fragments_leave_every_page_as_rendering_each_page_alone_would(
 def test_tables_of_contents_are_rendered_once_for_each_set_of_headings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    data = yaml.safe_load((VALID / "claims.yaml").read_text("utf-8"))
-    for number in (301, 302):
-        twin = copy.deepcopy(data["claims"][0])
-        twin["id"], twin["short"] = f"ferry-{number}", f"Claim {number}, of the same shape"
-        data["claims"].append(twin)
-    project = make_project(tmp_path / "project", dump_claims(data))
+    project = project_with_twins(tmp_path, 2)
     monkeypatch.chdir(project.root)
     tocs: list[SharedTocs] = []
     start = SharedTocs.__init__
@@ -193,11 +198,7 @@ def test_pages_share_fragments_only_with_pages_whose_links_read_the_same() -> No
 def test_pages_of_one_shape_are_converted_once_and_read_as_if_each_had_been(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    data = yaml.safe_load((VALID / "claims.yaml").read_text("utf-8"))
-    twin = copy.deepcopy(data["claims"][0])
-    twin["id"], twin["short"] = "ferry-301", "A second claim of the same shape"
-    data["claims"].append(twin)
-    project = make_project(tmp_path / "project", dump_claims(data))
+    project = project_with_twins(tmp_path, 1)
     monkeypatch.chdir(project.root)
     converted: list[str] = []
     is_shareable = plugin._is_shareable
