@@ -34,8 +34,13 @@ ENVIRONMENT = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNI
 
 def stop(server: subprocess.Popen[bytes]) -> None:
     """Stop a preview as Ctrl-C does, so that MkDocs removes the site it built in a temporary
-    folder (a SIGTERM leaves it behind: about 0.8 GB at 10,000 claims)."""
-    server.send_signal(signal.SIGINT)
+    folder (a SIGTERM leaves it behind: about 0.8 GB at 10,000 claims). A preview started by a
+    process that ignores Ctrl-C (a background job of a shell) ignores it too, and is
+    terminated instead."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        server.terminate()
+    else:
+        server.send_signal(signal.SIGINT)
     try:
         server.wait(timeout=60)
     except subprocess.TimeoutExpired:
@@ -108,13 +113,15 @@ def with_marker(text: str, claim_id: str, marker: str) -> str:
 
 def preview_latencies(project: Path, claim_id: str, runs: int) -> list[float]:
     port = free_port()
+    # MkDocs' temporary copy of the site goes into the scratch folder, which is removed
+    # however the preview ends.
     with tempfile.TemporaryDirectory() as scratch:
         log = Path(scratch) / "serve.log"
         with log.open("wb") as stream:
             server = subprocess.Popen(
                 [sys.executable, *SERVE, "-a", f"127.0.0.1:{port}"],
                 cwd=project,
-                env=ENVIRONMENT,
+                env={**ENVIRONMENT, "TMPDIR": scratch},
                 stdout=subprocess.DEVNULL,
                 stderr=stream,
             )
