@@ -45,15 +45,19 @@ def preview(tmp_path: Path) -> Iterator[Preview]:
 
 
 @contextlib.contextmanager
-def serving(tmp_path: Path, environment: dict[str, str] = ENVIRONMENT) -> Iterator[Preview]:
+def serving(tmp_path: Path) -> Iterator[Preview]:
+    """The preview of a scratch project, with its temporary files (MkDocs' copy of the site)
+    in `tmp_path`/tmp."""
     project = make_project(tmp_path / "project")
     port = free_port()
     log = tmp_path / "serve.log"
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
     with log.open("wb") as stream:
         server = subprocess.Popen(
             [sys.executable, *SERVE, "-a", f"127.0.0.1:{port}"],
             cwd=project.root,
-            env=environment,
+            env={**ENVIRONMENT, "TMPDIR": str(scratch)},
             stdout=subprocess.DEVNULL,
             stderr=stream,
         )
@@ -72,8 +76,7 @@ def serving(tmp_path: Path, environment: dict[str, str] = ENVIRONMENT) -> Iterat
 def test_a_stopped_preview_leaves_no_copy_of_the_site_behind(tmp_path: Path) -> None:
     # The preview builds the site into a temporary folder; at 10,000 claims it holds 0.8 GB.
     scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    with serving(tmp_path, {**ENVIRONMENT, "TMPDIR": str(scratch)}):
+    with serving(tmp_path):
         assert any(path.name.startswith("mkdocs_") for path in scratch.iterdir())
     assert sorted(path.name for path in scratch.iterdir()) == []
 
