@@ -111,20 +111,25 @@ def with_marker(text: str, claim_id: str, marker: str) -> str:
     return text[: match.start()] + match.group(1) + f"{marker} " + text[match.end() :]
 
 
+def start(project: Path, port: int, log: Path, temporary: Path) -> subprocess.Popen[bytes]:
+    """The preview command serving `project` on `port`, printing into `log`, with its
+    temporary files (MkDocs' copy of the site) in `temporary`, so that they go with that
+    folder however the preview ends. `stop` stops it."""
+    with log.open("wb") as stream:
+        return subprocess.Popen(
+            [sys.executable, *SERVE, "-a", f"127.0.0.1:{port}"],
+            cwd=project,
+            env={**ENVIRONMENT, "TMPDIR": str(temporary)},
+            stdout=subprocess.DEVNULL,
+            stderr=stream,
+        )
+
+
 def preview_latencies(project: Path, claim_id: str, runs: int) -> list[float]:
     port = free_port()
-    # MkDocs' temporary copy of the site goes into the scratch folder, which is removed
-    # however the preview ends.
     with tempfile.TemporaryDirectory() as scratch:
         log = Path(scratch) / "serve.log"
-        with log.open("wb") as stream:
-            server = subprocess.Popen(
-                [sys.executable, *SERVE, "-a", f"127.0.0.1:{port}"],
-                cwd=project,
-                env={**ENVIRONMENT, "TMPDIR": scratch},
-                stdout=subprocess.DEVNULL,
-                stderr=stream,
-            )
+        server = start(project, port, log, Path(scratch))
         return _timed_edits(server, log, project, port, claim_id, runs)
 
 

@@ -16,15 +16,7 @@ from typing import NamedTuple
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from bench.preview import (
-    ENVIRONMENT,
-    SERVE,
-    fetch,
-    free_port,
-    stop,
-    wait_for,
-    wait_for_search_index,
-)
+from bench.preview import fetch, free_port, start, stop, wait_for, wait_for_search_index
 from generator.plugin import PREVIEW_PROBLEMS
 from tests.projects import CHROMIUM, Project, make_project
 
@@ -53,14 +45,7 @@ def serving(tmp_path: Path) -> Iterator[Preview]:
     log = tmp_path / "serve.log"
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    with log.open("wb") as stream:
-        server = subprocess.Popen(
-            [sys.executable, *SERVE, "-a", f"127.0.0.1:{port}"],
-            cwd=project.root,
-            env={**ENVIRONMENT, "TMPDIR": str(scratch)},
-            stdout=subprocess.DEVNULL,
-            stderr=stream,
-        )
+    server = start(project.root, port, log, scratch)
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_for(url + "claims/", "</html>", timeout=120)

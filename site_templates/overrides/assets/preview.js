@@ -21,5 +21,6 @@
         notice.append(lines);
       }
       document.body.prepend(notice);
-    });
+    })
+    .catch(() => {}); // the preview stopped, or the file is being written: no notice
 })();
