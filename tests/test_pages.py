@@ -181,6 +181,31 @@ def test_a_copy_of_a_story_is_linked_as_the_copy_not_as_the_original() -> None:
 
 
 @pytest.mark.parametrize(
+    ("edits", "claim_label", "source_label"),
+    [
+        ((("    mirror: true\n", ""),), "story on City of Springfield", "Read the story on"),
+        (
+            (("    original_publisher: Springfield Wire\n    mirror: true\n", ""),),
+            "original",
+            "Read the original",
+        ),
+    ],
+    ids=["carried", "own"],
+)
+def test_a_sources_page_is_linked_as_the_page_it_is(
+    tmp_path: Path, edits: tuple[tuple[str, str], ...], claim_label: str, source_label: str
+) -> None:
+    """A story that one site carries for another links to the carrying site's page, which is
+    not the original; only a publisher's own page is the original."""
+    site = render_edited_fixture(tmp_path, *edits)
+    claim = site.pages["claims/volunteers-500.md"]
+    source = site.pages["sources/city-statement.md"]
+    link = 'href="https://city.example.org/statement?id=1&amp;lang=en" rel="nofollow noopener">'
+    assert link + claim_label + "</a>" in claim
+    assert link + source_label in source
+
+
+@pytest.mark.parametrize(
     ("from_path", "to_path", "markdown", "expected"),
     [
         ("claims/a.md", "sources/b.md", True, "../sources/b.md"),
