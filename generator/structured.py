@@ -192,7 +192,9 @@ def creative_work(source: Source) -> JsonObject:
 
 def video_object(source: Source) -> JsonObject:
     """A video source. Its URL is a page that shows the footage, not the file: no contentUrl."""
-    video: JsonObject = {"@type": "VideoObject", "name": source.title}
+    video: JsonObject = {"@type": "VideoObject"}
+    # As in `creative_work`: an editor's description is not given as the video's own name.
+    video["name" if source.title_kind == "headline" else "description"] = source.title
     if source.url is not None:
         video["url"] = source.url
     if source.date is not None:

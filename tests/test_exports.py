@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,14 @@ def test_claims_csv_has_a_row_per_claim_with_labels(real_site: Path, catalog: Ca
         assert row["last_reviewed"] == claim.reviewed.isoformat()
         assert row["title"] == claim.short
         assert row["published"] == claim.published.isoformat()
+
+
+def test_the_methodology_documents_every_column_of_claims_csv_in_order(real_site: Path) -> None:
+    with (real_site / "claims.csv").open(encoding="utf-8", newline="") as stream:
+        header = next(csv.reader(stream))
+    methodology = (REPO / "content" / "methodology.md").read_text("utf-8")
+    documented = re.findall(r"^\| `([a-z_]+)` \|", methodology, re.MULTILINE)
+    assert documented == header
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])

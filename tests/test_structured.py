@@ -16,7 +16,7 @@ import yaml
 from generator.load import load_catalog
 from generator.model import Catalog, Claim, Claimant, Source
 from generator.sitecheck import check_claim_review
-from generator.structured import claimant_node, first_appearance
+from generator.structured import claimant_node, first_appearance, video_object
 from tests.conftest import GOLDEN, REPO, copy_project, mkdocs
 
 SITE_URL = "https://factcheck.example.org/"
@@ -223,7 +223,7 @@ def test_media_review_names_the_video_and_links_the_claim_review(hostile_site: P
     assert media["itemReviewed"]["mediaItemAppearance"] == [
         {
             "@type": "VideoObject",
-            "name": "Footage of the arrival",
+            "description": "Footage of the arrival",
             "url": "https://tv.example.org/clip?id=1&t=2",
             "uploadDate": "2024-03-04",
             "publisher": {"@type": "Organization", "name": "Springfield TV"},
@@ -357,3 +357,12 @@ def test_every_page_links_the_atom_feed(real_site: Path) -> None:
         assert len(links) == 1, page
         address = urljoin(SITE_URL + page.relative_to(real_site).as_posix(), links[0].get("href"))
         assert address == f"{SITE_URL}feed.xml", page
+
+
+def test_a_video_is_named_only_by_its_own_title() -> None:
+    described = source("clip", date(2024, 3, 4), "https://tv.example.org/clip")
+    titled = described.model_copy(update={"title": "Arrival at the port", "title_kind": "headline"})
+    assert video_object(described)["description"] == "clip"
+    assert "name" not in video_object(described)
+    assert video_object(titled)["name"] == "Arrival at the port"
+    assert "description" not in video_object(titled)
