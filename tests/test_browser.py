@@ -124,6 +124,16 @@ def test_claim_page_shows_the_verdict_badge_and_confidence(visit: Any) -> None:
     assert page.locator(".fc-card__confidence .fc-confidence").is_visible()
 
 
+def test_a_phone_shows_the_verdict_and_who_made_the_claim_on_the_first_screen(visit: Any) -> None:
+    # The longest title, and a claimant that is not the person the title names.
+    page = visit(viewport=PHONE).open("claims/zelensky-long-range-weapons/")
+    claimant = page.locator(".fc-card__claimant a")
+    assert claimant.inner_text().startswith("Publisher of the 20 October 2024 article")
+    for part in (page.locator(".fc-card__verdict .fc-verdict"), claimant):
+        box = part.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= PHONE["height"]
+
+
 @pytest.mark.parametrize("key", ["/", "s"])
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_header_search_by_keyboard_leads_to_the_claim(
