@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import re
 import shutil
 from collections.abc import Iterator
@@ -14,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect, sync_playwright
 
 from generator import search
+from generator.load import load_catalog
 from tests.conftest import REPO
 from tests.projects import CHROMIUM, dump_claims, make_project
 from tests.siteserver import serve
@@ -132,6 +135,34 @@ def test_a_phone_shows_the_verdict_and_who_made_the_claim_on_the_first_screen(vi
     for part in (page.locator(".fc-card__verdict .fc-verdict"), claimant):
         box = part.bounding_box()
         assert box is not None and box["y"] + box["height"] <= PHONE["height"]
+
+
+def lab(rgb: str) -> tuple[float, float, float]:
+    """CIELAB (D65) of a computed `rgb(r, g, b)` colour."""
+    red, green, blue = (int(part) / 255 for part in re.findall(r"\d+", rgb)[:3])
+    r, g, b = (
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)
+    )
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+    fx, fy, fz = (t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in (x, y, z))
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_neighbouring_verdicts_have_clearly_different_colours(visit: Any, dark: bool) -> None:
+    reader = visit()
+    if dark:
+        switch_to_dark(reader)
+    page = reader.open("")
+    bars = page.locator("svg.fc-chart .fc-bar")
+    fills = bars.evaluate_all("bars => bars.map(bar => getComputedStyle(bar).fill)")
+    verdicts = bars.evaluate_all("bars => bars.map(bar => bar.classList[1])")
+    assert len(fills) == 5, verdicts  # the scale, best to worst
+    colours = list(zip(verdicts, fills, strict=True))
+    for (first, one), (second, two) in itertools.pairwise(colours):
+        assert math.dist(lab(one), lab(two)) >= 20, (first, one, second, two)
 
 
 @pytest.mark.parametrize("key", ["/", "s"])
@@ -406,14 +437,16 @@ def test_filter_narrows_the_table_and_the_url_keeps_it(visit: Any) -> None:
     rows = page.locator("table.fc-claims tbody tr")
     total = rows.count()
     page.select_option("select[name=verdict]", "incorrect")
-    expect(page.locator(".fc-filters__count")).to_contain_text("matching claims")
+    expect(page.locator(".fc-filters__count")).to_have_text(
+        re.compile(r"^Showing \d+ of \d+ claims where Verdict: Incorrect$")
+    )
     visible = page.locator("table.fc-claims tbody tr:not([hidden])")
     assert 0 < visible.count() < total
     assert "verdict=incorrect" in page.url
     shown = visible.count()
     again = visit().open(page.url.removeprefix(reader.base_url))
     assert again.locator("select[name=verdict]").input_value() == "incorrect"
-    expect(again.locator(".fc-filters__count")).to_contain_text("matching claims")
+    expect(again.locator(".fc-filters__count")).to_contain_text("where Verdict: Incorrect")
     assert again.locator("table.fc-claims tbody tr:not([hidden])").count() == shown
     badges = again.locator("table.fc-claims tbody tr:not([hidden]) .fc-verdict").all_inner_texts()
     assert set(badges) == {"Incorrect"}
@@ -425,6 +458,13 @@ def test_table_shows_every_row_without_javascript(visit: Any) -> None:
     rows = page.locator("table.fc-claims tbody tr")
     assert rows.count() >= 27
     assert page.locator("table.fc-claims tbody tr:not([hidden])").count() == rows.count()
+    # Nothing sorts without JavaScript, so the page does not offer to.
+    intro = page.locator("article p", has_text="claims in all").inner_text()
+    assert "listed newest first." in intro and "sort" not in intro
+    assert (
+        "sort"
+        in visit().open("claims/").locator("article p", has_text="claims in all").inner_text()
+    )
 
 
 def test_without_javascript_search_says_what_to_do_instead_of_offering_a_box(
@@ -436,6 +476,7 @@ def test_without_javascript_search_says_what_to_do_instead_of_offering_a_box(
     # Chromium with scripts turned off by Playwright does not draw <noscript>; a browser
     # without JavaScript does.
     assert "<noscript><p>Search needs JavaScript." in page.content()
+    assert "press" not in page.locator("article").inner_text()
     home = visit(java_script_enabled=False).open("")
     expect(home.locator("form.fc-search-form")).to_be_hidden()
 
@@ -687,26 +728,44 @@ def test_filters_and_sorting_cover_the_whole_archive(
     assert first.evaluate("link => link.href") == f"{url}claims/{oldest['id']}/"
     assert page.locator(".fc-pages").is_hidden(), "page links hide while the archive is shown"
     status = page.locator(".fc-filters__count")
-    expect(status).to_have_text("Showing 100 of 250 matching claims")
+    expect(status).to_have_text("Showing 100 of 250 claims")
     page.locator(".fc-more").click()
     expect(rows).to_have_count(200)
     rating = catalog["ratings"][-1]
     wanted = sum(claim["rating"] == rating["id"] for claim in catalog["claims"])
     page.locator("select[name=verdict]").select_option(rating["id"])
-    expect(status).to_have_text(f"Showing {min(wanted, 100)} of {wanted} matching claims")
+    shown = f"Showing {min(wanted, 100)} of {wanted} claims where Verdict: {rating['label']}"
+    expect(status).to_have_text(shown)
     assert all(text == rating["label"] for text in rows.locator(".fc-verdict").all_inner_texts())
     assert page.url.endswith(f"?sort=claimed&order=asc&verdict={rating['id']}")
     again = Visit(browser, url)
     shared = again.open(page.url.removeprefix(url))
-    expect(shared.locator(".fc-filters__count")).to_have_text(
-        f"Showing {min(wanted, 100)} of {wanted} matching claims"
-    )
+    expect(shared.locator(".fc-filters__count")).to_have_text(shown)
     page.locator(".fc-filters__clear").click()
     expect(rows).to_have_count(100)
     assert page.locator(".fc-pages").is_visible()
     assert reader.errors == [] and again.errors == []
     reader.close()
     again.close()
+
+
+def test_filters_that_match_no_claim_say_so(visit: Any) -> None:
+    catalog = load_catalog(REPO / "claims.yaml")
+    rated = {(claim.rating, claim.confidence) for claim in catalog.claims}
+    verdict, level = next(
+        (rating, confidence)
+        for rating in catalog.ratings
+        for confidence in catalog.confidence
+        if (rating.id, confidence.id) not in rated
+    )
+    reader = visit()
+    page = reader.open(f"claims/?verdict={verdict.id}&confidence={level.id}")
+    expect(page.locator(".fc-filters__count")).to_have_text(
+        f"No claim where Verdict: {verdict.label}; Confidence: {level.label}."
+        " Choose other filters, or clear them."
+    )
+    expect(page.locator("table.fc-claims tbody tr")).to_have_count(0)
+    assert reader.errors == []
 
 
 def test_the_claimant_filter_offers_every_claimant_and_a_shared_address_keeps_it(
@@ -722,15 +781,14 @@ def test_the_claimant_filter_offers_every_claimant_and_a_shared_address_keeps_it
     wanted = sum(claim["claimant"] == claimant["id"] for claim in catalog["claims"])
     page.locator("select[name=claimant]").select_option(claimant["id"])
     status = page.locator(".fc-filters__count")
-    expect(status).to_have_text(f"Showing {min(wanted, 100)} of {wanted} matching claims")
+    shown = f"Showing {min(wanted, 100)} of {wanted} claims where Claimant: {claimant['name']}"
+    expect(status).to_have_text(shown)
     cells = page.locator("table.fc-claims tbody td[data-label=Claimant]").all_inner_texts()
     assert set(cells) == {claimant["name"]}
     assert page.url.endswith(f"?claimant={claimant['id']}")
     again = Visit(browser, url)
     shared = again.open(page.url.removeprefix(url))
-    expect(shared.locator(".fc-filters__count")).to_have_text(
-        f"Showing {min(wanted, 100)} of {wanted} matching claims"
-    )
+    expect(shared.locator(".fc-filters__count")).to_have_text(shown)
     assert shared.locator("select[name=claimant]").input_value() == claimant["id"]
     assert reader.errors == [] and again.errors == []
     reader.close()

@@ -100,6 +100,15 @@
       return chosen;
     }
 
+    // The chosen filters in words, as the boxes may be too narrow to show a choice whole.
+    function described() {
+      var parts = fields.filter(function (field) { return field.value; }).map(function (field) {
+        var label = field.parentNode.firstChild.textContent.trim();
+        return label + ": " + field.options[field.selectedIndex].text;
+      });
+      return parts.length ? " where " + parts.join("; ") : "";
+    }
+
     function compare(left, right) {
       var order = left < right ? -1 : left > right ? 1 : 0;
       return ascending ? order : -order;
@@ -162,7 +171,9 @@
         batch.forEach(function (claim) { body.appendChild(tableRow(claim, root)); });
         shown += batch.length;
         more.hidden = shown >= matching.length;
-        status.textContent = "Showing " + shown + " of " + matching.length + " matching claims";
+        status.textContent = matching.length
+          ? "Showing " + shown + " of " + matching.length + " claims" + described()
+          : "No claim" + described() + ". Choose other filters, or clear them.";
       }
       while (body.firstChild) body.removeChild(body.firstChild);
       if (pages) pages.hidden = true;
