@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from generator import history, hygiene
+from generator import clock, history, hygiene
 from generator.load import load_located
 from generator.model import Catalog
 from generator.problems import CatalogError, Problem, counted
@@ -41,7 +41,7 @@ def run_check(
     """Check `path`; print what was found; return the exit status (1 on any error)."""
     out = out or sys.stdout
     err = err or sys.stderr
-    today = options.today or date.today()
+    today = options.today or clock.latest_today()
     try:
         loaded = load_located(path, today=today)
     except CatalogError as error:

@@ -12,6 +12,7 @@ from typing import Any
 from generator import (
     changes,
     checking,
+    clock,
     hygiene,
     layout,
     migrate,
@@ -303,5 +304,5 @@ def run_new_source(arguments: argparse.Namespace) -> int:
 def _print_warnings_about(path: Path, section: str, record_id: str) -> None:
     """What `check` would warn about the record just added, which its many other warnings
     could hide."""
-    for problem in checking.warnings_about(path, section, record_id, today=date.today()):
+    for problem in checking.warnings_about(path, section, record_id, today=clock.latest_today()):
         print(report.format_finding(report.Finding(problem, "warning"), "text"), file=sys.stderr)

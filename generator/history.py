@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from generator import clock
 from generator.load import Loaded, Unchecked
 from generator.lookups import cited_sources
 from generator.model import Catalog, Claim, HistoryEntry, Retired, Source
@@ -167,20 +168,22 @@ def check_append_only(base: Published, loaded: Loaded, *, today: date) -> list[P
 def _history_changes(
     old: list[HistoryEntry], new: Claim, path: Where, today: date
 ) -> list[tuple[Where, str]]:
+    if len(new.history) < len(old):
+        kept = new.history
+        removed = next((entry for entry in old if entry not in kept), old[len(kept)])
+        return [
+            (
+                (*path, "history"),
+                f"the history entry of {removed.date} ({removed.rating}) was removed; history "
+                "is append-only: restore it, and add a new entry for the change",
+            )
+        ]
     for number, entry in enumerate(old):
-        if number >= len(new.history):
-            return [
-                (
-                    (*path, "history"),
-                    f"the history entry of {entry.date} ({entry.rating}) was removed; history "
-                    "is append-only: restore it, and add a new entry for the change",
-                )
-            ]
         changed = _changed_field(entry, new.history[number])
         if changed is None or _grows_today(entry, new.history[number], today):
             continue
         advice = "and add a new entry (correction: true if it corrects our error)"
-        if entry.date == today:
+        if clock.is_today(entry.date, today):
             advice = (
                 "an entry of today may only grow: keep its note as it was and add to its end "
                 "(with correction: true if the addition corrects our error)"
@@ -199,7 +202,8 @@ def _grows_today(old: HistoryEntry, new: HistoryEntry, today: date) -> bool:
     """Whether `new` is today's entry `old` with more said: its note extended, its verdict
     the same, and marked a correction if `old` was."""
     return (
-        old.date == new.date == today
+        old.date == new.date
+        and clock.is_today(old.date, today)
         and old.rating == new.rating
         and new.note.startswith(old.note)
         and (new.correction or not old.correction)
@@ -273,7 +277,8 @@ def unlogged_source_changes(base: Published, loaded: Loaded, *, today: date) -> 
         unlogged = [
             claim.id
             for claim in loaded.catalog.claims
-            if source.id in cited_sources(claim) and claim.history[-1].date != today
+            if source.id in cited_sources(claim)
+            and not clock.is_today(claim.history[-1].date, today)
         ]
         if unlogged:
             file, position = loaded.where(("sources", index))

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generator import yamlsource
+from generator import clock, yamlsource
 from generator.includes import INCLUDED_SECTIONS, Merged, find_includes, merge
 from generator.model import SCHEMA_VERSION, Catalog
 from generator.problems import CatalogError, Problem, Where, dotted
@@ -83,7 +83,7 @@ def load_located(path: Path, *, today: date | None = None, name: str | None = No
     `name` is what messages call the file, when not its path.
     """
     root = _read_file(name or str(path), path)
-    return _load_exact(root, path.parent, today or date.today())[1]
+    return _load_exact(root, path.parent, today or clock.latest_today())[1]
 
 
 def load_catalog(
@@ -112,7 +112,9 @@ def load_project(
     (slower) way of reading, which a build does not need.
     """
     root = _read_file(str(path), path)
-    return _load(root, path.parent, today or date.today(), cache or ParseCache(), with_warnings)
+    return _load(
+        root, path.parent, today or clock.latest_today(), cache or ParseCache(), with_warnings
+    )
 
 
 def parse_catalog(
@@ -125,7 +127,9 @@ def parse_catalog(
 ) -> Catalog:
     """Validate the bytes of a claims file named `name`; other files resolve from `base_dir`."""
     root = _File(name, base_dir / Path(name).name, _decode(raw, name))
-    project = _load(root, base_dir, today or date.today(), ParseCache(), warnings is not None)
+    project = _load(
+        root, base_dir, today or clock.latest_today(), ParseCache(), warnings is not None
+    )
     if warnings is not None:
         warnings.extend(project.warnings)
     return project.catalog
@@ -276,7 +280,7 @@ def read_leniently(
     the checks; else what can be read of it, and where its problems are. For an earlier
     version of the file, which today's checks may refuse. Messages call it `name`, and the
     files it includes by their paths after `prefix` (`main:` for a file of a git revision)."""
-    today = today or date.today()
+    today = today or clock.latest_today()
     try:
         if raw is None:
             root = replace(_read_file(name, path), prefix=prefix)

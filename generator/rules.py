@@ -544,7 +544,9 @@ class Checker:
 
     def _check_not_future(self, path: Where, value: date | None) -> None:
         if value is not None and value > self.today:
-            self.report_once(path, f"{value} is in the future (today is {self.today}); correct it")
+            self.report_once(
+                path, f"{value} is in the future (it is not {value} anywhere yet); correct it"
+            )
 
 
 _SECTION_OF = {

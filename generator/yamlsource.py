@@ -135,6 +135,11 @@ class Document:
         return any(path[:length] in self.invalid for length in range(len(path) + 1))
 
 
+MAX_INT_BITS = 64
+"""The largest whole number a file may hold: no field needs more, and a longer one could not
+be written in decimal (Python refuses ints of more than 4,300 digits)."""
+
+
 def clip(value: object, limit: int = 60) -> str:
     """A value as a message shows it: repr of text, cut short."""
     text = repr(value) if isinstance(value, str) else str(value)
@@ -582,7 +587,12 @@ class _Composer:
         if problem is None:
             node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
             try:
-                return self.loader.construct_object(node, deep=True)
+                constructed = self.loader.construct_object(node, deep=True)
+                if not (isinstance(constructed, int) and constructed.bit_length() > MAX_INT_BITS):
+                    return constructed
+                # Hexadecimal and octal digits have no length limit in Python, but the number
+                # would have one as soon as a message or a page writes it in decimal.
+                problem = f"{clip(value)} is too large a number; quote it if it is text"
             except (ValueError, OverflowError):
                 if tag == "tag:yaml.org,2002:timestamp":
                     problem = f"{value} is not a real date; write an existing date as YYYY-MM-DD"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import changes, cli, escape, load, rules, yamlsource
+from generator import changes, cli, clock, escape, load, rules, yamlsource
 from generator.problems import Problem
 from generator.report import Finding, escape_data, escape_property, github_annotation
 from generator.yamlsource import Position
@@ -107,7 +107,7 @@ def test_hygiene_warnings_point_at_their_lines(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    reviewed = date.fromordinal(date.today().toordinal() - 31)
+    reviewed = date.fromordinal(clock.latest_today().toordinal() - 31)
     write(tmp_path, HYGIENE.replace("reviewed: 2024-03-03", f"reviewed: {reviewed}"))
     status, out, err = check(capsys, "--stale-days", "30", "claims.yaml")
     assert status == 0
@@ -597,9 +597,8 @@ def test_a_removed_history_entry_is_refused(
     ).replace("published: 2024-03-02", "published: 2024-03-03")
     assert compare(in_tmp, capsys, VALID_TEXT, current) == (
         1,
-        "claims.yaml:80:15: claims[0].history[0].date: the history entry of 2024-03-02 was "
-        "edited (date was 2024-03-02); history is append-only: restore it, and add a new entry "
-        "(correction: true if it corrects our error)\n"
+        "claims.yaml:80:7: claims[0].history: the history entry of 2024-03-02 (unproven) was "
+        "removed; history is append-only: restore it, and add a new entry for the change\n"
         "1 problem found; nothing was written",
     )
     current = VALID_TEXT.replace(
