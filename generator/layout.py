@@ -30,6 +30,7 @@ from generator.textedit import encode_lines, line_ending
 
 Grouping = Literal["claim", "month"]
 MOVED = ("sources", "claimants", "claims")
+_FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _INDENT = re.compile(r"^( *)-")
 
 
@@ -53,6 +54,11 @@ def split(root: Path, folder: str, *, by: Grouping = "claim", today: date | None
     parts = PurePosixPath(folder).parts
     if not parts or folder.startswith("/") or "\\" in folder or ".." in parts:
         raise LayoutError(f"{folder} must be a folder inside {root.parent}, like claims")
+    if not all(_FOLDER_NAME.fullmatch(part) for part in parts):
+        # It becomes an include pattern: no character that patterns or YAML read otherwise.
+        raise LayoutError(
+            f"{folder}: name the folder with letters, digits, '-', '_' and '.', like claims"
+        )
     text = root.read_text("utf-8")
     pieces = _pieces(root, text)
     claims = [piece for key, kind, piece in pieces if key == "claims" and kind == "item"]
@@ -126,7 +132,31 @@ def _pieces(path: Path, text: str) -> list[storage.Piece]:
             f"{path} is not written as plain top-level sections with '- ' lists, so its "
             "records cannot be cut out safely; move them by hand"
         )
+    _check_items(path, pieces)
     return pieces
+
+
+def _check_items(path: Path, pieces: list[storage.Piece]) -> None:
+    """Refuse a cut that does not give one whole record a piece: a line of a record's text that
+    starts with '- ' at the list's column looks like the next item. Then the record before it
+    does not read alone, and neither does the piece that line starts, which the message names."""
+    line, bad = 1, []
+    for key, kind, piece in pieces:
+        if kind == "item" and key in MOVED:
+            try:
+                value = yaml.safe_load(piece)
+            except yaml.YAMLError:
+                value = None
+            if not (isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict)):
+                bad.append((line, key))
+        line += piece.count("\n")
+    if bad:
+        at, key = bad[1] if len(bad) > 1 else bad[0]
+        raise LayoutError(
+            f"{path}:{at}: the {key} cannot be cut out one by one: this line of a record's "
+            "text starts with '- ' where the list's items do; indent it further, then run the "
+            "command again"
+        )
 
 
 def _item_indent(pieces: list[storage.Piece], key: str) -> int:

@@ -143,6 +143,35 @@ def test_split_refuses_a_folder_that_holds_files(project: Path) -> None:
     assert project.read_bytes() == original
 
 
+@pytest.mark.parametrize("by", ["month", "claim"])
+def test_split_refuses_text_that_looks_like_the_next_claim_and_names_its_line(
+    project: Path, by: layout.Grouping
+) -> None:
+    # Valid YAML: a quoted note goes on over a line that starts like a list item.
+    text = project.read_text("utf-8").replace(
+        "        note: First publication.\n",
+        '        note: "The NIS makes the claim, in two points:\n  - no independent source."\n',
+        1,
+    )
+    project.write_text(text, "utf-8")
+    line = text.splitlines().index('  - no independent source."') + 1
+    with pytest.raises(layout.LayoutError, match=rf"claims.yaml:{line}: the claims cannot be cut"):
+        layout.split(project, "claims", by=by, today=TODAY)
+    assert project.read_text("utf-8") == text
+    assert not (project.parent / "claims").exists()
+
+
+@pytest.mark.parametrize("folder", ["*x", "cl[a]ims", "claims #1", "-claims", "claims/&a"])
+def test_split_refuses_a_folder_name_that_an_include_pattern_would_misread(
+    project: Path, folder: str
+) -> None:
+    original = project.read_bytes()
+    with pytest.raises(layout.LayoutError, match="name the folder with letters, digits"):
+        layout.split(project, folder, today=TODAY)
+    assert project.read_bytes() == original
+    assert sorted(project.parent.iterdir()) == [project, project.parent / "seeds"]
+
+
 @pytest.mark.parametrize("folder", ["../outside", "/tmp/absolute", "claims/../.."])
 def test_split_refuses_a_folder_outside_the_project_and_creates_none(
     project: Path, folder: str
