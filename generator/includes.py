@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -42,17 +43,36 @@ def find_includes(
             for path in sorted(base_dir.glob(pattern))
             if path.suffix in (".yaml", ".yml") and path.is_file()
         ]
-        matches = [path for path in matches if path.resolve() != root.resolve()]
-        if not matches:
-            problems.append(
-                (where, f"{clip(pattern)} matches no .yaml file; correct it, or remove it")
-            )
+        others = [path for path in matches if path.resolve() != root.resolve()]
+        if not others:
+            problem = "names this file itself" if matches else "matches no .yaml file"
+            problems.append((where, f"{clip(pattern)} {problem}; correct it, or remove it"))
+        matches = others
+        if "**" in parts:
+            problems.extend((where, message) for message in _skipped_links(base_dir, parts))
         for path in matches:
             if not path.resolve().is_relative_to(top):
                 problems.append((where, f"{clip(str(path))} links to a file outside this folder"))
             else:
                 found.setdefault(path)
     return list(found), problems
+
+
+def _skipped_links(base_dir: Path, parts: tuple[str, ...]) -> list[str]:
+    """What to say of each link to a folder where a pattern's '**' looks: it does not enter
+    them, so their files would be left out without a word."""
+    start = base_dir.joinpath(*parts[: parts.index("**")])
+    messages = []
+    for folder, names, _ in os.walk(start):
+        for name in sorted(names):
+            link = Path(folder, name)
+            if link.is_symlink():
+                shown = clip(link.relative_to(base_dir).as_posix())
+                messages.append(
+                    f"{shown} is a link to a folder, which '**' does not enter; include its "
+                    "files with a pattern of their own, or put the folder itself there"
+                )
+    return messages
 
 
 INCLUDE_SHAPE = "'include' must be a list of file patterns, like '- claims/*.yaml'"

@@ -212,6 +212,29 @@ def test_include_mistakes_are_reported_at_their_line(tmp_path: Path) -> None:
     ]
 
 
+def test_a_pattern_that_names_the_root_file_or_skips_a_linked_folder_says_so(
+    tmp_path: Path,
+) -> None:
+    root = split_project(tmp_path)
+    text = root.read_text("utf-8").replace("claims.d/*.yaml", "claims.d/**/*.yaml")
+    root.write_text(text + "  - claims.yaml\n", "utf-8")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    (outside / "more.yaml").write_text("claims: []\n", "utf-8")
+    (tmp_path / "claims.d" / "linked").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(root, today=TODAY)
+    lines = [str(problem).replace(str(tmp_path) + "/", "") for problem in raised.value.problems]
+    count = text.count("\n")
+    assert lines == [
+        f"claims.yaml:{count}:5: include[0]: 'claims.d/linked' is a link to a folder, which "
+        "'**' does not enter; include its files with a pattern of their own, or put the folder "
+        "itself there",
+        f"claims.yaml:{count + 1}:5: include[1]: 'claims.yaml' names this file itself; correct "
+        "it, or remove it",
+    ]
+
+
 def test_a_duplicate_id_across_files_names_the_first_file(tmp_path: Path) -> None:
     root = split_project(tmp_path)
     first = (tmp_path / "claims.d" / "001.yaml").read_text("utf-8")
