@@ -241,8 +241,13 @@ def _csv_line(cells: Sequence[str]) -> str:
 
 
 def defuse_formula(cell: str) -> str:
-    """A cell that a spreadsheet would run as a formula, made plain text."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    """A cell that a spreadsheet would run as a formula, made plain text. Some spreadsheets
+    trim the spaces and line breaks before a cell's text, so those do not make it safe."""
+    return (
+        "'" + cell
+        if cell.lstrip().startswith(FORMULA_STARTS) or cell.startswith(FORMULA_STARTS)
+        else cell
+    )
 
 
 def claimreview_feed(index: Index, structured: StructuredData, reuse: Reuse | None = None) -> str:

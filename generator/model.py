@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
+import urllib.parse
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
@@ -20,6 +22,8 @@ ID_LIMIT = 80
 # Characters that RFC 3986 never allows unencoded; in a page they could end an attribute or
 # start Markdown syntax.
 URL_FORBIDDEN = re.compile(r"""["<>\\^`{|}\[\]]""")
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Zs"}
+"""Unicode categories of characters a reader cannot see: controls, formats and spaces."""
 
 # Claim and source pages sit in claims/ and sources/ beside those folders' index.md; the other
 # names keep room for generated pages and exports to come (tests/test_load.py checks that every
@@ -57,6 +61,12 @@ def _check_url(value: str) -> str:
             f"{_clip(value)} is not an absolute http or https URL; "
             "write it like https://example.org/page"
         )
+    hidden = next((c for c in value if unicodedata.category(c) in _INVISIBLE), None)
+    if hidden is not None:
+        raise ValueError(
+            f"{_clip(value)} holds the invisible character U+{ord(hidden):04X}, which can "
+            "disguise where a link goes; remove it"
+        )
     forbidden = URL_FORBIDDEN.search(value)
     if forbidden:
         character = forbidden.group()
@@ -69,7 +79,21 @@ def _check_url(value: str) -> str:
             f"{_clip(value)} has a user name before '@', which can disguise where a link "
             "goes; link to the page without it"
         )
+    if not _has_valid_port(value):
+        raise ValueError(
+            f"{_clip(value)} has a port that is not a number from 0 to 65535; correct it, or "
+            "remove it with its ':'"
+        )
     return value
+
+
+def _has_valid_port(url: str) -> bool:
+    """Whether the URL has no port, or a number from 0 to 65535 (urllib refuses others)."""
+    try:
+        port = urllib.parse.urlsplit(url).port
+    except ValueError:
+        return False
+    return port is None or 0 <= port <= 65535
 
 
 def _clip(value: str) -> str:
@@ -183,7 +207,8 @@ QualifierTest = Literal[
     "single-supporting-source", "verdict-fell", "quoted-words", "appearance-errors"
 ]
 
-EMAIL_PATTERN = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
+# RFC 5322's dot-atom: no quoted local part, and a domain name of letters, digits and hyphens.
+EMAIL_PATTERN = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}")
 
 
 def _check_email(value: str) -> str:

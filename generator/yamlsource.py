@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -52,10 +53,16 @@ TAG_NAMES = {
 # YAML's own printable set (YAML 1.1, section 5.1). Escapes in double-quoted strings can write
 # any other character; none of them belongs on a page, and Python-Markdown uses \x02 and \x03
 # as placeholders of its own.
-NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+NOT_PRINTABLE = re.compile(
+    "[^\t\n\r\x20-\x7e\x85\xa0-\u2029\u202f-\u2065\u206a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 # Line breaks to YAML, though not to editors or their tools: every line after one would be
 # misnumbered. They come with text pasted from web pages and from mis-decoded files.
 HIDDEN_BREAKS = {"\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+# Characters that make text show in another order than it is stored ("Trojan Source",
+# CVE-2021-42574): a page would show readers other words than the file says. The marks that
+# right-to-left text needs (U+200E, U+200F, U+061C) stay allowed.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 Path = tuple[str | int, ...]
 
@@ -203,12 +210,18 @@ def _check_characters(text: str) -> None:
 # file of tens of megabytes again after every edit, and each pass over it takes a tenth of a
 # second.
 _REFUSED = re.compile(
-    "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+    "[^\t\n\r\x20-\x7e\xa0-\u2027\u202f-\u2065\u206a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
 
 
 def _unprintable(character: str, *, escaped: bool) -> str:
     code = f"U+{ord(character):04X}"
+    if character in BIDI_CONTROLS:
+        return (
+            f"{code} {unicodedata.name(character)}, an invisible character that shows the text "
+            "around it in another order than it is written; remove it (for right-to-left "
+            "text, U+200F RIGHT-TO-LEFT MARK is allowed)"
+        )
     if escaped:
         return (
             f"the text holds the control character {code}, written by a backslash escape "

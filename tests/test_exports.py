@@ -169,7 +169,7 @@ def test_the_methodology_documents_every_column_of_claims_csv_in_order(real_site
     assert documented == header
 
 
-@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", " =", "\n=", "\n \t@"])
 def test_csv_cells_that_a_spreadsheet_would_run_get_an_apostrophe(start: str) -> None:
     claim = f'{start}HYPERLINK("https://evil.example", "click")'
     files = fixture_files(claim=claim)
