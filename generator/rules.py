@@ -98,6 +98,9 @@ class Checker:
             for issue in file.issues
         ]
         self.reported: set[Where] = set()
+        self.claims: list[tuple[int, dict[Any, Any]]] = []
+        self.ids: dict[str, set[str] | None] = {}
+        self.uncited: dict[str, list[str]] | None = None
         self.warnings: list[Problem] = []
 
     def report(self, path: Where, message: str, *, key: bool = False) -> None:
@@ -181,7 +184,9 @@ class Checker:
             self._check_source(index, source)
         for index, claimant in raw["claimants"] or []:
             self._check_claimant(index, claimant)
-        self._check_claims(raw["claims"] or [], ids)
+        self.claims = raw["claims"] or []
+        self.ids = ids
+        self._check_claims(self.claims, ids)
         for index, retired in raw["retired"] or []:
             self._check_retired(index, retired, ids["claims"])
         if not self.problems:
@@ -540,7 +545,31 @@ class Checker:
         section = _SECTION_OF[kind]
         if known is not None and isinstance(value, str) and value not in known:
             advice = hint(value, sorted(known), section=section)
+            advice += self._renamed(section, advice)
             self.report_once(path, f"unknown {kind} '{value}'{advice}")
+
+    def _renamed(self, section: str, advice: str) -> str:
+        """For an unknown source or claimant: the ids that no claim cites, one of which may be
+        its new name, which a "did you mean" for an id in use would not give. None that
+        `advice` already names."""
+        if section not in ("sources", "claimants") or "use one of:" in advice:
+            return ""
+        if self.uncited is None:
+            cited: dict[str, set[str | None]] = {"sources": set(), "claimants": set()}
+            for _, claim in self.claims:
+                cited["claimants"].add(_text(claim, "claimant"))
+                for field in ("appearances", "evidence"):
+                    for _, item in _entries(claim.get(field)) or []:
+                        cited["sources"].add(_text(item, "source"))
+            self.uncited = {
+                name: sorted((self.ids.get(name) or set()) - cited[name]) for name in cited
+            }
+        uncited = [name for name in self.uncited[section] if f"'{name}'" not in advice]
+        if not uncited:
+            return ""
+        shown = ", ".join(f"'{record_id}'" for record_id in uncited[:3])
+        more = f" and {len(uncited) - 3} more" if len(uncited) > 3 else ""
+        return f"; if it was renamed, cite its new id: nothing cites {shown}{more}"
 
     def _check_not_future(self, path: Where, value: date | None) -> None:
         if value is not None and value > self.today:

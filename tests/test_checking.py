@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from generator import changes, cli, clock, escape, load, rules, yamlsource
 from generator.problems import Problem
 from generator.report import Finding, escape_data, escape_property, github_annotation
 from generator.yamlsource import Position
-from tests.projects import VALID
+from tests.projects import REPO, VALID
 
 VALID_TEXT = (VALID / "claims.yaml").read_text("utf-8")
 ARCHIVED = VALID_TEXT.replace(
@@ -796,3 +797,20 @@ def test_prose_that_a_comment_cut_short_is_a_warning_and_a_comment_after_an_id_i
         "summary: 'The operator lists seats #1 to #250, so 300 is wrong.'",
     ))  # fmt: skip
     assert check(capsys, "--stale-days", "100000", "claims.yaml")[2] == ""
+
+
+def test_a_renamed_source_is_named_beside_the_nearest_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "Did you mean 'seed-s1'" alone would have the quotes of one article given to the other.
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    text = (REPO / "claims.yaml").read_text("utf-8")
+    renamed = text.replace("  - id: seed-s0\n", "  - id: seed-zero\n")
+    assert renamed != text
+    (tmp_path / "claims.yaml").write_text(renamed, "utf-8")
+    status, _, err = check(capsys, str(tmp_path / "claims.yaml"))
+    assert status == 1
+    assert (
+        "unknown source 'seed-s0' (did you mean 'seed-s1'?); if it was renamed, cite its new "
+        "id: nothing cites 'seed-zero'"
+    ) in err
