@@ -267,6 +267,11 @@ def _describe_syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[Posi
         found = text[mark.index]
     if "tab" in problem or found == "\t":
         return _mark(mark), "YAML syntax error: a tab character; indent with spaces only"
+    if (space := _nearby(text, mark, _NO_BREAK_SPACE, 3)) is not None:
+        return space, (
+            "YAML syntax error: a no-break space (U+00A0), often pasted from a word processor, "
+            "where YAML needs a plain space; replace it with a space"
+        )
     if "end of stream" in problem and "quoted scalar" in context:
         return _mark(start), (
             "YAML syntax error: this quoted text is never closed; add the closing quote "
@@ -348,6 +353,9 @@ def _describe_syntax_error(error: yaml.MarkedYAMLError, text: str) -> tuple[Posi
 
 
 _KEY_WITHOUT_SPACE = re.compile(r"\s*([A-Za-z_][\w-]*):[A-Za-z0-9]")
+_NO_BREAK_SPACE = re.compile("(?:[ \u00a0]*|[^#\n]*?:[ ]*)(\u00a0)")
+"""A no-break space in a line's indentation or after its key's colon, which YAML reads as text."""
+
 _DASH_WITHOUT_SPACE = re.compile(r"\s*(-)[A-Za-z_][\w-]*:")
 """A list item written `-id: x`, which YAML reads as a key '-id'."""
 
