@@ -296,10 +296,12 @@ class Checker:
                 at = f"line {first.line}"
                 if first_file != this_file:
                     at = f"{first_file}:{first.line}"
+                advice = "rename one of them"
+                if section == "claims":
+                    advice = "rename the new one, since a published claim's id is its address"
                 self.report_once(
                     (section, index, "id"),
-                    f"duplicate id '{entry_id}' (first used at {at}); "
-                    "ids must be unique: rename one of them",
+                    f"duplicate id '{entry_id}' (first used at {at}); ids must be unique: {advice}",
                 )
             else:
                 seen[entry_id] = index

@@ -149,7 +149,7 @@ def test_new_refuses_an_existing_id_with_the_checks_message(
         "error: claims.yaml was left unchanged: with claim 'ferry-300', it would have these "
         "problems (lines as they would have been):",
         "claims.yaml:84:9: claims[1].id: duplicate id 'ferry-300' (first used at line 52); "
-        "ids must be unique: rename one of them",
+        "ids must be unique: rename the new one, since a published claim's id is its address",
     ]
     assert project.read_text("utf-8") == STYLED
     end_of_claims = STYLED.index("\n\n# Claimants follow") + 1
